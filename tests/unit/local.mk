@@ -1,0 +1,25 @@
+# tests/unit/: cmocka unit tests; no root, network or corosync needed.
+noinst_LIBRARIES += tests/unit/libtesthelp.a
+tests_unit_libtesthelp_a_SOURCES = tests/unit/tmpdir.c tests/unit/tmpdir.h
+
+UNIT_COMMON_TESTS = \
+	tests/unit/common/test-cs_errno \
+	tests/unit/common/test-daemon \
+	tests/unit/common/test-log \
+	tests/unit/common/test-pidfile
+
+check_PROGRAMS += $(UNIT_COMMON_TESTS)
+TESTS += $(UNIT_COMMON_TESTS)
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS)
+UNIT_COMMON_LDADD = common/libcommon.a tests/unit/libtesthelp.a \
+	$(CMOCKA_LIBS) $(QB_LIBS)
+
+tests_unit_common_test_cs_errno_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_common_test_cs_errno_LDADD = $(UNIT_COMMON_LDADD)
+tests_unit_common_test_daemon_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_common_test_daemon_LDADD = $(UNIT_COMMON_LDADD)
+tests_unit_common_test_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_common_test_log_LDADD = $(UNIT_COMMON_LDADD)
+tests_unit_common_test_pidfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_common_test_pidfile_LDADD = $(UNIT_COMMON_LDADD)
