@@ -23,3 +23,18 @@ tests_unit_common_test_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_common_test_log_LDADD = $(UNIT_COMMON_LDADD)
 tests_unit_common_test_pidfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_common_test_pidfile_LDADD = $(UNIT_COMMON_LDADD)
+
+UNIT_CFS_TESTS = \
+	tests/unit/cfs/test-tree \
+	tests/unit/cfs/test-load
+
+check_PROGRAMS += $(UNIT_CFS_TESTS)
+TESTS += $(UNIT_CFS_TESTS)
+
+UNIT_CFS_LDADD = cfs/libcfs.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(QB_LIBS) \
+	$(SQLITE_LIBS)
+
+tests_unit_cfs_test_tree_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_tree_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_load_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_load_LDADD = $(UNIT_CFS_LDADD)

@@ -1,0 +1,162 @@
+/*
+ * cfs.h - the replicated configuration file system as a library.
+ *
+ * The tree lives in memory, is persisted in SQLite and changes only through
+ * operations that every member applies in the same (corosync agreed) order.
+ * Nothing in this library talks to corosync, FUSE or the clock directly:
+ * callers hand in membership, delivered messages and timestamps.
+ *
+ * Paths are absolute ("/", "/nodes/n1/qemu/100.conf"), without "." or ".."
+ * components, trailing or repeated slashes.  Functions returning int give
+ * >= 0 on success and the -errno a file system caller should see.  Unless a
+ * function says otherwise, objects belong to one thread (the daemon's loop).
+ */
+#ifndef CLUSTERHA_CFS_H
+#define CLUSTERHA_CFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum cfs_type {
+	CFS_DIR = 1,
+	CFS_FILE = 2,
+};
+
+/* Enforced limits; a change that would break one fails and changes nothing. */
+struct cfs_limits {
+	size_t max_file_size;  /* bytes in one file: -EFBIG beyond */
+	size_t max_total_size; /* bytes in all files: -ENOSPC beyond */
+	size_t max_entries;    /* files and directories: -ENOSPC beyond */
+};
+
+#define CFS_DEFAULT_MAX_FILE_SIZE  (1024 * 1024)
+#define CFS_DEFAULT_MAX_TOTAL_SIZE (128 * 1024 * 1024)
+#define CFS_DEFAULT_MAX_ENTRIES	   65536
+#define CFS_NAME_MAX		   255
+#define CFS_PATH_MAX		   4096
+
+/* What stat() shows of an entry. */
+struct cfs_stat {
+	uint64_t inode;	  /* cluster-wide, identical on every member */
+	uint64_t version; /* tree version of the entry's last change */
+	enum cfs_type type;
+	uint32_t mode;	  /* permission bits: 0700/0600 under priv/, else 0755/0644 */
+	int64_t mtime;	  /* seconds since the epoch, as the writer's clock said */
+	size_t size;	  /* content bytes; 0 for directories */
+};
+
+/*
+ * One entry as stored and synchronised: what a member needs to recreate it.
+ * Pointers are borrowed for the duration of the call that passes them.
+ */
+struct cfs_record {
+	uint64_t inode;
+	uint64_t parent; /* inode of the directory; the root (inode 0) has itself */
+	uint64_t version;
+	int64_t mtime;
+	enum cfs_type type;
+	const char *name; /* "" for the root */
+	const void *data; /* file content, size bytes */
+	size_t size;
+};
+
+/* ------------------------------------------------------------------ tree */
+
+typedef struct cfs_tree cfs_tree_t;
+
+/*
+ * Told about every change a mutation makes, in order, so a store can write
+ * exactly those rows.  updated() gets the entry as it is now (created,
+ * written, renamed or touched); removed() the inode that is gone.
+ */
+struct cfs_tree_observer {
+	void (*updated)(void *ctx, const struct cfs_record *rec);
+	void (*removed)(void *ctx, uint64_t inode);
+	void *ctx;
+};
+
+/*
+ * A tree holding only the root directory at version 0.  @limits (copied)
+ * may be NULL for the defaults.  Returns NULL with errno = ENOMEM.
+ */
+cfs_tree_t *cfs_tree_new(const struct cfs_limits *limits);
+
+/* Free the tree and all its entries; NULL is ignored. */
+void cfs_tree_free(cfs_tree_t *tree);
+
+/* Install (or, with NULL, remove) the change observer; @obs is copied. */
+void cfs_tree_set_observer(cfs_tree_t *tree, const struct cfs_tree_observer *obs);
+
+/* The version of the last change: 0 for a new tree, +1 per mutation. */
+uint64_t cfs_tree_version(const cfs_tree_t *tree);
+
+/* Number of entries including the root, and bytes held in files. */
+size_t cfs_tree_entries(const cfs_tree_t *tree);
+size_t cfs_tree_bytes(const cfs_tree_t *tree);
+
+/* Look @path up.  -ENOENT, -ENOTDIR (a component is a file), -EINVAL. */
+int cfs_tree_stat(const cfs_tree_t *tree, const char *path, struct cfs_stat *ret_st);
+
+/*
+ * Copy up to @size bytes of the file at @path from @offset into @buf.
+ * Returns the number of bytes copied (0 at or past the end), -EISDIR, ...
+ */
+ssize_t cfs_tree_read(const cfs_tree_t *tree, const char *path, void *buf, size_t size,
+		      off_t offset);
+
+/*
+ * Call @fn for every entry of the directory @path in name order; a non-zero
+ * return from @fn stops the walk and is returned.  -ENOTDIR, -ENOENT.
+ */
+int cfs_tree_readdir(const cfs_tree_t *tree, const char *path,
+		     int (*fn)(void *ctx, const char *name, const struct cfs_stat *st),
+		     void *ctx);
+
+/*
+ * Mutations.  Each one that succeeds raises the tree version by one and
+ * stamps the changed entry with it; each one that fails changes nothing.
+ * @mtime is the time to record, from the member that asked for the change.
+ *
+ * create: a new empty file; -EEXIST if @path exists, -EEXIST too when it is
+ *   a guest config (nodes/<node>/<qemu|lxc|exec>/<id>.conf) whose id is
+ *   already taken on any node.
+ * write: replace the whole content of an existing file (-EFBIG, -ENOSPC).
+ * rename: rename(2) semantics: replaces a file target, an empty directory
+ *   target by a directory; -EINVAL moving a directory below itself; guest
+ *   ids stay unique.
+ */
+int cfs_tree_mkdir(cfs_tree_t *tree, const char *path, int64_t mtime);
+int cfs_tree_create(cfs_tree_t *tree, const char *path, int64_t mtime);
+int cfs_tree_write(cfs_tree_t *tree, const char *path, const void *data, size_t size,
+		   int64_t mtime);
+int cfs_tree_unlink(cfs_tree_t *tree, const char *path);
+int cfs_tree_rmdir(cfs_tree_t *tree, const char *path);
+int cfs_tree_rename(cfs_tree_t *tree, const char *from, const char *to, int64_t mtime);
+int cfs_tree_set_mtime(cfs_tree_t *tree, const char *path, int64_t mtime);
+
+/*
+ * Call @fn for every entry (the root first, then parents before children)
+ * as a record; a non-zero return stops the walk and is returned.
+ */
+int cfs_tree_walk(const cfs_tree_t *tree, int (*fn)(void *ctx, const struct cfs_record *rec),
+		  void *ctx);
+
+/*
+ * Rebuild a tree from @count records in any order (a database or a peer's
+ * state) at version @version.  The result must be a well-formed tree: one
+ * root, every parent an existing directory, unique names, no cycles, no
+ * version above @version, within @limits.  Returns -EUCLEAN (nothing built)
+ * when it is not, -ENOMEM.
+ */
+int cfs_tree_from_records(const struct cfs_record *records, size_t count, uint64_t version,
+			  const struct cfs_limits *limits, cfs_tree_t **ret_tree);
+
+/* Permission bits for an entry of @type at @path (0700/0600 under priv/). */
+uint32_t cfs_path_mode(const char *path, enum cfs_type type);
+
+/* Is @path well formed (see the top of this file)? */
+bool cfs_path_valid(const char *path);
+
+#endif /* CLUSTERHA_CFS_H */
