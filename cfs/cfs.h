@@ -159,4 +159,96 @@ uint32_t cfs_path_mode(const char *path, enum cfs_type type);
 /* Is @path well formed (see the top of this file)? */
 bool cfs_path_valid(const char *path);
 
+/* --------------------------------------------------------------- store */
+
+/*
+ * The SQLite database (WAL) that keeps the tree across restarts.  Changes
+ * reach it through the tree's observer between cfs_store_begin() and
+ * cfs_store_commit(), so many delivered changes share one transaction.
+ */
+typedef struct cfs_store cfs_store_t;
+
+/*
+ * Open or create the database at @path (borrowed).  @fsync_each_commit
+ * makes every commit durable against power loss (synchronous=FULL);
+ * otherwise a commit survives a crash of the process but maybe not of the
+ * machine.  -EUCLEAN when the file is not a database of ours or fails
+ * SQLite's integrity check: the caller must not serve it.
+ */
+int cfs_store_open(const char *path, bool fsync_each_commit, cfs_store_t **ret_store);
+
+/* Close the database; NULL is ignored. */
+void cfs_store_close(cfs_store_t *store);
+
+/* Read the whole tree.  -EUCLEAN when the rows do not form a valid tree. */
+int cfs_store_load(cfs_store_t *store, const struct cfs_limits *limits,
+		   cfs_tree_t **ret_tree);
+
+/* The observer that records @tree's changes into the open transaction. */
+struct cfs_tree_observer cfs_store_observer(cfs_store_t *store);
+
+/* Start a transaction for the changes that follow. */
+int cfs_store_begin(cfs_store_t *store);
+
+/*
+ * Record @version as the tree version and commit.  Returns the first error
+ * of any change recorded since cfs_store_begin() (the transaction is then
+ * rolled back and the store no longer matches the tree: the caller must
+ * stop serving), else the result of the commit.
+ */
+int cfs_store_commit(cfs_store_t *store, uint64_t version);
+
+/* Replace everything in the database by @tree, in one transaction. */
+int cfs_store_replace(cfs_store_t *store, const cfs_tree_t *tree);
+
+/* ------------------------------------------------------------ messages */
+
+/*
+ * Replication messages.  Every change to the tree travels as one message
+ * in corosync's agreed order; every member, the sender included, applies it
+ * on delivery.  The wire format (little endian) is a fixed header - magic,
+ * format version, type, body length, request id - then the body; see
+ * msg.c.  A message of another format version, an unknown type, or one
+ * whose lengths do not add up is rejected, never guessed at.
+ */
+enum cfs_msg_type {
+	CFS_MSG_MKDIR = 1,
+	CFS_MSG_CREATE = 2,
+	CFS_MSG_WRITE = 3,
+	CFS_MSG_UNLINK = 4,
+	CFS_MSG_RMDIR = 5,
+	CFS_MSG_RENAME = 6,
+	CFS_MSG_MTIME = 7,
+};
+
+#define CFS_MSG_VERSION 1
+
+/* A change as a member asks for it.  Pointers are borrowed. */
+struct cfs_op {
+	enum cfs_msg_type type;
+	uint64_t request; /* the sender's id for matching its own delivery */
+	int64_t mtime;
+	const char *path;
+	const char *path2; /* rename target */
+	const void *data;  /* write: the whole new content */
+	size_t size;
+};
+
+/*
+ * Encode @op into a new buffer (*ret_buf, freed by the caller with free()).
+ * -EINVAL for an invalid path or type, -EMSGSIZE, -ENOMEM.
+ */
+int cfs_msg_encode(const struct cfs_op *op, void **ret_buf, size_t *ret_len);
+
+/*
+ * Decode the message in @buf.  On success *ret_op points into @buf, which
+ * must outlive it.  -EPROTO for another magic or format version,
+ * -EBADMSG for an unknown type or a malformed body (truncated, trailing
+ * bytes, an invalid path).
+ */
+int cfs_msg_decode(const void *buf, size_t len, struct cfs_op *ret_op);
+
+/* Apply a decoded change to @tree: the result a caller of the op sees. */
+int cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op);
+
 #endif /* CLUSTERHA_CFS_H */

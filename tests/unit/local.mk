@@ -26,7 +26,9 @@ tests_unit_common_test_pidfile_LDADD = $(UNIT_COMMON_LDADD)
 
 UNIT_CFS_TESTS = \
 	tests/unit/cfs/test-tree \
-	tests/unit/cfs/test-load
+	tests/unit/cfs/test-load \
+	tests/unit/cfs/test-msg \
+	tests/unit/cfs/test-store
 
 check_PROGRAMS += $(UNIT_CFS_TESTS)
 TESTS += $(UNIT_CFS_TESTS)
@@ -38,3 +40,7 @@ tests_unit_cfs_test_tree_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_tree_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_load_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_load_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_msg_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_store_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_cfs_test_store_LDADD = $(UNIT_CFS_LDADD)
