@@ -153,6 +153,14 @@ int cfs_tree_walk(const cfs_tree_t *tree, int (*fn)(void *ctx, const struct cfs_
 int cfs_tree_from_records(const struct cfs_record *records, size_t count, uint64_t version,
 			  const struct cfs_limits *limits, cfs_tree_t **ret_tree);
 
+#define CFS_DIGEST_SIZE 32
+
+/*
+ * SHA-256 over the tree version and every entry (identity, place, version,
+ * time, name, content) in walk order: equal digests mean equal trees.
+ */
+int cfs_tree_digest(const cfs_tree_t *tree, unsigned char ret_digest[CFS_DIGEST_SIZE]);
+
 /* Permission bits for an entry of @type at @path (0700/0600 under priv/). */
 uint32_t cfs_path_mode(const char *path, enum cfs_type type);
 
@@ -201,6 +209,13 @@ int cfs_store_commit(cfs_store_t *store, uint64_t version);
 /* Replace everything in the database by @tree, in one transaction. */
 int cfs_store_replace(cfs_store_t *store, const cfs_tree_t *tree);
 
+/*
+ * Has this database ever held the state of a quorate partition?  Only such
+ * a member may be the source of a synchronisation.  The mark is permanent.
+ */
+int cfs_store_eligible(cfs_store_t *store, bool *ret_eligible);
+int cfs_store_mark_eligible(cfs_store_t *store);
+
 /* ------------------------------------------------------------ messages */
 
 /*
@@ -248,7 +263,83 @@ int cfs_msg_encode(const struct cfs_op *op, void **ret_buf, size_t *ret_len);
  */
 int cfs_msg_decode(const void *buf, size_t len, struct cfs_op *ret_op);
 
+/* Is @type one of the tree-changing message types above? */
+bool cfs_msg_is_op(uint16_t type);
+
 /* Apply a decoded change to @tree: the result a caller of the op sees. */
 int cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op);
+
+/* ------------------------------------------------------------- replica */
+
+/*
+ * A member of the replicated tree: applies delivered changes, answers its
+ * own writers once their change was delivered and committed, and brings
+ * all members to one tree after every membership change.
+ *
+ * Protocol assumptions (corosync CPG with agreed order gives them): every
+ * member delivers the same messages and membership changes in the same
+ * order, a member's own messages included, and a message sent after a
+ * membership change is delivered after it, before the next one.
+ */
+typedef struct cfs_replica cfs_replica_t;
+
+struct cfs_group_ops {
+	/* Multicast @len bytes of @msg to all members, this one included. */
+	int (*send)(void *ctx, const void *msg, size_t len);
+	void *ctx;
+};
+
+/* Told the result of a submitted change: 0 or the -errno the writer sees. */
+typedef void (*cfs_done_fn)(void *ctx, int result);
+
+/*
+ * Load the tree from @store (borrowed; it must outlive the replica) and
+ * join as member @nodeid.  Starts read-only until the first membership and
+ * quorum are known.  @ops is copied.
+ */
+int cfs_replica_new(cfs_store_t *store, const struct cfs_limits *limits,
+		    const struct cfs_group_ops *ops, uint32_t nodeid,
+		    cfs_replica_t **ret_replica);
+
+/* Free the replica; outstanding writers hear -ECANCELED.  NULL is ignored. */
+void cfs_replica_free(cfs_replica_t *r);
+
+/* The current tree, for reads (borrowed; replaced by a synchronisation). */
+const cfs_tree_t *cfs_replica_tree(const cfs_replica_t *r);
+
+/* May changes be submitted now (quorate and synchronised)? */
+bool cfs_replica_writable(const cfs_replica_t *r);
+
+/*
+ * Ask for a change.  @done is called exactly once, from cfs_replica_flush()
+ * after the change was delivered, applied and committed here, or with an
+ * error.  Returns -EROFS at once without quorum; during a synchronisation
+ * the change waits for its end.
+ */
+int cfs_replica_submit(cfs_replica_t *r, const struct cfs_op *op, cfs_done_fn done, void *ctx);
+
+/*
+ * Hand over a message delivered by the group, from member @nodeid.
+ * Returns 0; -EBADMSG or -EPROTO when the message was malformed or of
+ * another version and was ignored (every member ignores it alike); any
+ * other error is fatal: the replica can no longer be trusted.
+ */
+int cfs_replica_deliver(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len);
+
+/*
+ * Commit everything delivered since the last flush in one transaction,
+ * then tell the writers.  Call after each batch of deliveries.  An error
+ * is fatal.
+ */
+int cfs_replica_flush(cfs_replica_t *r);
+
+/* The group's members changed to @members; starts a synchronisation. */
+int cfs_replica_membership(cfs_replica_t *r, const uint32_t *members, size_t count);
+
+/* Quorum was gained or lost. */
+int cfs_replica_set_quorate(cfs_replica_t *r, bool quorate);
+
+/* Is a synchronisation in progress? */
+bool cfs_replica_syncing(const cfs_replica_t *r);
 
 #endif /* CLUSTERHA_CFS_H */

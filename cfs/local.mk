@@ -3,9 +3,17 @@ noinst_LIBRARIES += cfs/libcfs.a
 cfs_libcfs_a_SOURCES = \
 	cfs/cfs.h \
 	cfs/cfs-int.h \
+	cfs/digest.c \
 	cfs/load.c \
 	cfs/msg.c \
 	cfs/path.c \
+	cfs/replica.c \
+	cfs/replica-int.h \
 	cfs/store.c \
-	cfs/tree.c
-cfs_libcfs_a_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(SQLITE_CFLAGS)
+	cfs/sync.c \
+	cfs/syncmsg.c \
+	cfs/syncmsg.h \
+	cfs/tree.c \
+	cfs/wire.c \
+	cfs/wire.h
+cfs_libcfs_a_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(SQLITE_CFLAGS) $(OPENSSL_CFLAGS)

@@ -376,3 +376,20 @@ cfs_store_replace(cfs_store_t *store, const cfs_tree_t *tree)
 	}
 	return cfs_store_commit(store, cfs_tree_version(tree));
 }
+
+int
+cfs_store_eligible(cfs_store_t *store, bool *ret_eligible)
+{
+	int64_t value = 0;
+	int r = query_int(store->db, "SELECT count(*) FROM meta WHERE key = 'eligible'", &value);
+
+	if (r == 0)
+		*ret_eligible = value > 0;
+	return r;
+}
+
+int
+cfs_store_mark_eligible(cfs_store_t *store)
+{
+	return exec_sql(store->db, "INSERT OR IGNORE INTO meta VALUES ('eligible', 1)");
+}

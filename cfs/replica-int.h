@@ -1,0 +1,80 @@
+/*
+ * replica-int.h - private to cfs: the replica's state, shared by
+ * replica.c (changes and writers) and sync.c (synchronisation rounds).
+ */
+#ifndef CLUSTERHA_CFS_REPLICA_INT_H
+#define CLUSTERHA_CFS_REPLICA_INT_H
+
+#include <qb/qbmap.h>
+
+#include "cfs/cfs.h"
+#include "cfs/syncmsg.h"
+
+/* A writer waiting for its change. */
+struct request {
+	uint64_t id;
+	cfs_done_fn done;
+	void *ctx;
+	int result;
+	void *msg; /* queued during a synchronisation: the encoded change */
+	size_t len;
+};
+
+struct request_list {
+	struct request *items;
+	size_t count;
+	size_t alloc;
+};
+
+enum replica_phase {
+	PHASE_ALONE,   /* no membership seen yet */
+	PHASE_SYNCING, /* a round is running */
+	PHASE_SYNCED,
+	PHASE_FAILED, /* a round could not produce the source's tree */
+};
+
+struct member {
+	uint32_t nodeid;
+	bool have_state;
+	struct sync_state state;
+};
+
+struct cfs_replica {
+	cfs_tree_t *tree;
+	cfs_store_t *store;
+	struct cfs_limits limits;
+	struct cfs_group_ops ops;
+	uint32_t nodeid;
+	bool quorate;
+	bool eligible;
+	bool batch_open;
+	enum replica_phase phase;
+	uint64_t next_request;
+	struct request_list sent;   /* multicast, not yet delivered back */
+	struct request_list done;   /* delivered, waiting for the commit */
+	struct request_list queued; /* waiting for the round to end */
+	struct member *members;
+	size_t n_members;
+	uint32_t source;   /* of the current round, 0 = none chosen yet */
+	qb_map_t *received; /* inode (decimal) -> struct received_record */
+};
+
+int request_list_add(struct request_list *l, const struct request *req);
+/* Remove the request with @id into *ret; false when there is none. */
+bool request_list_take(struct request_list *l, uint64_t id, struct request *ret);
+/* Tell every request @result (or its own result when @result is 0) and empty @l. */
+void request_list_finish(struct request_list *l, int result);
+
+/* Open a store transaction for the deliveries that follow, if none is. */
+int replica_batch_begin(struct cfs_replica *r);
+
+/* Send the changes queued during a round, or fail them when not writable. */
+void replica_release_queued(struct cfs_replica *r);
+
+/* sync.c */
+int sync_start(struct cfs_replica *r, const uint32_t *members, size_t count);
+int sync_deliver(struct cfs_replica *r, uint32_t nodeid, int type, const void *msg,
+		 size_t len);
+void sync_reset(struct cfs_replica *r);
+
+#endif /* CLUSTERHA_CFS_REPLICA_INT_H */

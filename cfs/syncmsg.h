@@ -1,0 +1,64 @@
+/*
+ * syncmsg.h - private to cfs: the messages of a synchronisation round.
+ *
+ * After every membership change each member multicasts STATE (its version,
+ * whether it may be a source, and the (inode, version) pair of every
+ * entry).  The chosen source then multicasts DATA messages with the
+ * entries some member lacks, and END with its version and tree digest.
+ */
+#ifndef CLUSTERHA_CFS_SYNCMSG_H
+#define CLUSTERHA_CFS_SYNCMSG_H
+
+#include "cfs/cfs.h"
+
+enum {
+	SYNC_MSG_STATE = 16,
+	SYNC_MSG_DATA = 17,
+	SYNC_MSG_END = 18,
+};
+
+/* One entry of a STATE summary. */
+struct sync_item {
+	uint64_t inode;
+	uint64_t version;
+};
+
+struct sync_state {
+	uint32_t nodeid;
+	bool eligible;
+	uint64_t version;
+	size_t count;
+	struct sync_item *items; /* owned by whoever filled it */
+};
+
+struct sync_end {
+	uint32_t source;
+	uint64_t version;
+	unsigned char digest[CFS_DIGEST_SIZE];
+};
+
+/* Is @type one of the synchronisation message types? */
+bool sync_msg_is_sync(uint16_t type);
+
+int sync_encode_state(const struct sync_state *st, void **ret_buf, size_t *ret_len);
+/* Decode a STATE; st->items is newly allocated (free() it). */
+int sync_decode_state(const void *buf, size_t len, struct sync_state *ret_st);
+
+/*
+ * DATA: records of entries.  Encoding takes the records from @next until
+ * it returns false or the message holds @max_bytes; *ret_more says whether
+ * records are left.  Decoding calls @fn for each record (pointers into
+ * @buf); a non-zero return of @fn aborts it.
+ */
+int sync_encode_data(bool (*next)(void *ctx, struct cfs_record *rec), void *ctx,
+		     size_t max_bytes, void **ret_buf, size_t *ret_len, bool *ret_more);
+int sync_decode_data(const void *buf, size_t len,
+		     int (*fn)(void *ctx, const struct cfs_record *rec), void *ctx);
+
+int sync_encode_end(const struct sync_end *end, void **ret_buf, size_t *ret_len);
+int sync_decode_end(const void *buf, size_t len, struct sync_end *ret_end);
+
+/* The type in the header of @buf, or -EBADMSG/-EPROTO. */
+int sync_msg_type(const void *buf, size_t len);
+
+#endif /* CLUSTERHA_CFS_SYNCMSG_H */
