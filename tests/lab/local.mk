@@ -8,7 +8,13 @@ LAB_TESTS = \
 	tests/lab/partition.test \
 	tests/lab/split-even.test \
 	tests/lab/two-instances.test \
-	tests/lab/down-cleanup.test
+	tests/lab/down-cleanup.test \
+	tests/lab/cfs-replicate.test \
+	tests/lab/cfs-concurrent.test \
+	tests/lab/cfs-partition.test \
+	tests/lab/cfs-restart.test \
+	tests/lab/cfs-rules.test \
+	tests/lab/cfs-valgrind.test
 
 TEST_EXTENSIONS = .test
 # The lab starts the daemons of this build tree.

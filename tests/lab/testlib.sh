@@ -108,3 +108,40 @@ node_pids() {
 	root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	cat "$root/clusterha-lab-$LAB_NAME/$1/cgroup.procs"
 }
+
+# Checksums of every file below /etc/cluster on NODE, one "sum path" a line.
+tree_sums() {
+	lab exec "$1" sh -c 'cd /etc/cluster && find . -type f | sort | xargs -r md5sum'
+}
+
+# All nodes in "$@" hold byte-identical trees (polled: a resync may run).
+expect_same_tree() {
+	local first=$1 deadline=$((SECONDS + 30)) node ref same
+	shift
+	while :; do
+		ref=$(tree_sums "$first") same=1
+		for node in "$@"; do
+			[[ $(tree_sums "$node") == "$ref" ]] || same=0
+		done
+		((same)) && break
+		((SECONDS < deadline)) || fail "trees differ: $first vs $*"
+		sleep 0.2
+	done
+	echo "ok: $first $* hold identical trees ($(wc -l <<<"$ref") files)"
+}
+
+# Start clusterd again on NODE after it was killed, and wait for the mount.
+start_clusterd() {
+	local node=$1 bin=${LAB_BUILD_DIR:-$(dirname "$LAB")/../../build/gcc}/clusterd/clusterd
+	lab exec "$node" setsid sh -c "exec '$bin' -f >>/var/log/clusterha/clusterd.log 2>&1" \
+		</dev/null >/dev/null 2>&1 &
+	wait_until 30 "clusterd on $node did not mount /etc/cluster" \
+		lab exec "$node" mountpoint -q /etc/cluster
+}
+
+# Kill clusterd on NODE with SIGKILL, as a crash would.
+kill_clusterd() {
+	lab exec "$1" sh -c 'kill -9 "$(cat /run/clusterha/clusterd.pid)"'
+	wait_until 10 "clusterd on $1 did not die" \
+		lab exec "$1" sh -c '! kill -0 "$(cat /run/clusterha/clusterd.pid 2>/dev/null)" 2>/dev/null'
+}

@@ -1,0 +1,92 @@
+/*
+ * clusterd.h - private to clusterd: the parts of the daemon and how
+ * main.c wires them together.  Everything here runs on the libqb loop
+ * thread except the FUSE operations in fs.c, which reach the loop only
+ * through the bridge.
+ */
+#ifndef CLUSTERHA_CLUSTERD_H
+#define CLUSTERHA_CLUSTERD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <qb/qbloop.h>
+
+#include "cfs/cfs.h"
+
+/* Called when the daemon can no longer go on safely; it then exits 1. */
+typedef void (*cd_fatal_fn)(void *ctx, const char *why);
+
+/* ----------------------------------------------------------- group.c */
+
+typedef struct cd_group cd_group_t;
+
+/*
+ * Join the corosync process group that carries the tree's messages and
+ * dispatch it from @loop.  *ret_nodeid is this node's corosync id.
+ */
+int cd_group_open(qb_loop_t *loop, cd_fatal_fn fatal, void *fatal_ctx, cd_group_t **ret_group,
+		  uint32_t *ret_nodeid);
+
+/* From now on deliveries and membership changes go to @replica (borrowed). */
+void cd_group_attach(cd_group_t *g, cfs_replica_t *replica);
+
+/* Send operations for cfs_replica_new(). */
+struct cfs_group_ops cd_group_ops(cd_group_t *g);
+
+/* Leave the group; NULL is ignored. */
+void cd_group_close(cd_group_t *g);
+
+/* ---------------------------------------------------------- quorum.c */
+
+typedef struct cd_quorum cd_quorum_t;
+
+/* Follow corosync's quorum and tell @replica (borrowed) every change. */
+int cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, cd_fatal_fn fatal, void *fatal_ctx,
+		   cd_quorum_t **ret_quorum);
+void cd_quorum_close(cd_quorum_t *q);
+
+/* ---------------------------------------------------------- bridge.c */
+
+/*
+ * Work that a FUSE thread hands to the loop thread.  run() is called on the
+ * loop thread and must end, at once or later, in cd_job_finish().
+ */
+struct cd_job {
+	void (*run)(struct cd_job *job);
+	int result;
+	bool finished;
+	struct cd_job *next;
+};
+
+typedef struct cd_bridge cd_bridge_t;
+
+int cd_bridge_new(qb_loop_t *loop, cd_bridge_t **ret_bridge);
+
+/* From any thread but the loop's: run @job on the loop, wait, return its result. */
+int cd_bridge_call(cd_bridge_t *b, struct cd_job *job);
+
+/* On the loop thread: @job is done with @result; its caller wakes up. */
+void cd_job_finish(cd_bridge_t *b, struct cd_job *job, int result);
+
+/* Refuse new jobs and fail queued ones with -ESHUTDOWN. */
+void cd_bridge_close(cd_bridge_t *b);
+
+/* Free after cd_bridge_close() once no thread can call in; NULL ignored. */
+void cd_bridge_free(cd_bridge_t *b);
+
+/* -------------------------------------------------------------- fs.c */
+
+typedef struct cd_fs cd_fs_t;
+
+/*
+ * Mount the tree of @replica at @mount_point and serve it from FUSE threads
+ * through @bridge.  @node_name names this node for the "local" link.
+ */
+int cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
+		cfs_replica_t *replica, cd_bridge_t *bridge, cd_fs_t **ret_fs);
+
+/* Unmount and wait for the FUSE threads; NULL is ignored. */
+void cd_fs_stop(cd_fs_t *fs);
+
+#endif /* CLUSTERHA_CLUSTERD_H */

@@ -1,0 +1,687 @@
+/*
+ * fs.c - the tree as a FUSE file system at /etc/cluster.
+ *
+ * FUSE threads never touch the tree: every lookup and change runs on the
+ * loop thread through the bridge.  An open file works on a private copy of
+ * the content taken at open (close-to-open consistency); writes change
+ * only that copy, and flush, fsync or close publish it as one change, so
+ * other nodes never see half a file.  Returns are the errno a tool expects.
+ */
+#include <config.h>
+
+#define FUSE_USE_VERSION 312
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include <fuse3/fuse.h>
+#include <qb/qblog.h>
+
+#include "clusterd/clusterd.h"
+
+/* The virtual link in the root to this node's directory. */
+#define LOCAL_NAME "local"
+#define LOCAL_LINK "/" LOCAL_NAME
+
+struct cd_fs {
+	struct fuse *fuse;
+	pthread_t thread;
+	bool thread_started;
+	char *node_name;
+	struct cfs_limits limits;
+	cfs_replica_t *replica;
+	cd_bridge_t *bridge;
+};
+
+/* An open file: its private copy of the content. */
+struct handle {
+	pthread_mutex_t lock; /* guards data, size, dirty: FUSE may call concurrently */
+	char *path;
+	char *data;
+	size_t size;
+	bool dirty;
+	bool written; /* dirty by a write, not only by O_TRUNC at open */
+	bool writable;
+	int poisoned; /* a write failed: publish nothing, report this */
+};
+
+/* One request to the loop thread; fields used depend on run(). */
+struct fs_job {
+	struct cd_job job;
+	cd_fs_t *fs;
+	const char *path;
+	struct cfs_stat st;
+	struct cfs_op op;
+	char *data; /* open: the content copied out */
+	size_t size;
+	char **names; /* readdir */
+	size_t n_names;
+};
+
+static cd_fs_t *
+fs_self(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+static int64_t
+now_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ------------------------------------------------- loop-thread work */
+
+static void
+op_done(void *ctx, int result)
+{
+	struct fs_job *j = ctx;
+
+	cd_job_finish(j->fs->bridge, &j->job, result);
+}
+
+static void
+run_submit(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+	int r = cfs_replica_submit(j->fs->replica, &j->op, op_done, j);
+
+	if (r < 0)
+		cd_job_finish(j->fs->bridge, job, r);
+}
+
+static void
+run_stat(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+
+	cd_job_finish(j->fs->bridge, job,
+		      cfs_tree_stat(cfs_replica_tree(j->fs->replica), j->path, &j->st));
+}
+
+/* Copy the whole content of j->path out of the tree. */
+static void
+run_read_all(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+	const cfs_tree_t *tree = cfs_replica_tree(j->fs->replica);
+	int r = cfs_tree_stat(tree, j->path, &j->st);
+
+	if (r == 0 && j->st.type == CFS_DIR)
+		r = -EISDIR;
+	if (r == 0 && j->st.size) {
+		j->data = malloc(j->st.size);
+		r = j->data ? (int)cfs_tree_read(tree, j->path, j->data, j->st.size, 0) : -ENOMEM;
+	}
+	j->size = r >= 0 ? j->st.size : 0;
+	cd_job_finish(j->fs->bridge, job, r < 0 ? r : 0);
+}
+
+static int
+collect_name(void *ctx, const char *name, const struct cfs_stat *st)
+{
+	struct fs_job *j = ctx;
+	char **grown = realloc(j->names, (j->n_names + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	j->names = grown;
+	j->names[j->n_names] = strdup(name);
+	if (!j->names[j->n_names])
+		return -ENOMEM;
+	j->n_names++;
+	return 0;
+}
+
+static void
+run_readdir(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+
+	cd_job_finish(j->fs->bridge, job,
+		      cfs_tree_readdir(cfs_replica_tree(j->fs->replica), j->path, collect_name,
+				       j));
+}
+
+static void
+run_writable(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+
+	cd_job_finish(j->fs->bridge, job, cfs_replica_writable(j->fs->replica) ? 0 : -EROFS);
+}
+
+/* Run @run for @j on the loop thread and wait for it. */
+static int
+call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *))
+{
+	j->fs = fs;
+	j->job.run = run;
+	return cd_bridge_call(fs->bridge, &j->job);
+}
+
+static int
+submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const char *path2,
+       const void *data, size_t size)
+{
+	struct fs_job j = { .op = { .type = type, .mtime = now_seconds(), .path = path,
+				    .path2 = path2, .data = data, .size = size } };
+
+	return call(fs, &j, run_submit);
+}
+
+/* ------------------------------------------------------- attributes */
+
+static void
+fill_stat(const struct cfs_stat *st, struct stat *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->st_ino = st->inode + 1; /* inode 0 is not a valid st_ino */
+	out->st_mode = (st->type == CFS_DIR ? S_IFDIR : S_IFREG) | st->mode;
+	out->st_nlink = st->type == CFS_DIR ? 2 : 1;
+	out->st_size = (off_t)st->size;
+	out->st_blksize = 4096;
+	out->st_blocks = (blkcnt_t)((st->size + 511) / 512);
+	out->st_mtime = out->st_ctime = out->st_atime = st->mtime;
+}
+
+static int
+fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
+{
+	cd_fs_t *fs = fs_self();
+	struct fs_job j = { .path = path };
+	int r;
+
+	if (!strcmp(path, LOCAL_LINK)) {
+		memset(out, 0, sizeof(*out));
+		out->st_mode = S_IFLNK | 0777;
+		out->st_nlink = 1;
+		out->st_size = (off_t)(strlen("nodes/") + strlen(fs->node_name));
+		return 0;
+	}
+	r = call(fs, &j, run_stat);
+	if (r < 0)
+		return r;
+	fill_stat(&j.st, out);
+	if (fi && fi->fh) {
+		/* Our own unpublished writes show in our own stat. */
+		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+
+		pthread_mutex_lock(&h->lock);
+		out->st_size = (off_t)h->size;
+		pthread_mutex_unlock(&h->lock);
+	}
+	return 0;
+}
+
+static int
+fs_readlink(const char *path, char *buf, size_t size)
+{
+	if (strcmp(path, LOCAL_LINK))
+		return -EINVAL;
+	snprintf(buf, size, "nodes/%s", fs_self()->node_name);
+	return 0;
+}
+
+static int
+fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
+	   struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+{
+	struct fs_job j = { .path = path };
+	int r = call(fs_self(), &j, run_readdir);
+
+	if (r == 0) {
+		fill(buf, ".", NULL, 0, 0);
+		fill(buf, "..", NULL, 0, 0);
+		if (!strcmp(path, "/"))
+			fill(buf, LOCAL_NAME, NULL, 0, 0);
+		for (size_t i = 0; i < j.n_names; i++)
+			fill(buf, j.names[i], NULL, 0, 0);
+	}
+	for (size_t i = 0; i < j.n_names; i++)
+		free(j.names[i]);
+	free(j.names);
+	return r;
+}
+
+static int
+fs_statfs(const char *path, struct statvfs *out)
+{
+	cd_fs_t *fs = fs_self();
+
+	memset(out, 0, sizeof(*out));
+	out->f_bsize = out->f_frsize = 4096;
+	out->f_blocks = fs->limits.max_total_size / 4096;
+	out->f_bfree = out->f_bavail = out->f_blocks;
+	out->f_files = out->f_ffree = out->f_favail = fs->limits.max_entries;
+	out->f_namemax = CFS_NAME_MAX;
+	return 0;
+}
+
+/* ------------------------------------------------------------ files */
+
+static void
+handle_free(struct handle *h)
+{
+	pthread_mutex_destroy(&h->lock);
+	free(h->path);
+	free(h->data);
+	free(h);
+}
+
+static struct handle *
+handle_new(const char *path, char *data, size_t size, bool writable)
+{
+	struct handle *h = calloc(1, sizeof(*h));
+
+	if (!h || !(h->path = strdup(path))) {
+		free(h);
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	h->data = data;
+	h->size = size;
+	h->writable = writable;
+	return h;
+}
+
+static struct handle *
+fi_handle(struct fuse_file_info *fi)
+{
+	return (struct handle *)(uintptr_t)fi->fh;
+}
+
+static int
+fs_open(const char *path, struct fuse_file_info *fi)
+{
+	cd_fs_t *fs = fs_self();
+	bool writable = (fi->flags & O_ACCMODE) != O_RDONLY;
+	struct fs_job j = { .path = path };
+	struct handle *h;
+	int r;
+
+	/* Refuse a writer at open, not at close: editors report it best there. */
+	if (writable && (r = call(fs, &j, run_writable)) < 0)
+		return r;
+	r = call(fs, &j, run_read_all);
+	if (r < 0)
+		return r;
+	if (fi->flags & O_TRUNC) {
+		free(j.data);
+		j.data = NULL;
+		j.size = 0;
+	}
+	h = handle_new(path, j.data, j.size, writable);
+	if (!h) {
+		free(j.data);
+		return -ENOMEM;
+	}
+	h->dirty = (fi->flags & O_TRUNC) && j.st.size > 0;
+	fi->fh = (uintptr_t)h;
+	return 0;
+}
+
+static int
+fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	struct handle *h;
+	int r = submit(fs_self(), CFS_MSG_CREATE, path, NULL, NULL, 0);
+
+	if (r < 0)
+		return r;
+	h = handle_new(path, NULL, 0, true);
+	if (!h)
+		return -ENOMEM;
+	fi->fh = (uintptr_t)h;
+	return 0;
+}
+
+static int
+fs_read(const char *path, char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
+{
+	struct handle *h = fi_handle(fi);
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if ((size_t)offset < h->size) {
+		n = h->size - (size_t)offset < size ? h->size - (size_t)offset : size;
+		memcpy(buf, h->data + offset, n);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return (int)n;
+}
+
+/* Make the copy @size bytes long, zero-filling any growth. */
+static int
+handle_resize(struct handle *h, size_t size, size_t max)
+{
+	char *grown;
+
+	if (size > max)
+		return -EFBIG;
+	if (size > h->size) {
+		grown = realloc(h->data, size);
+		if (!grown)
+			return -ENOMEM;
+		memset(grown + h->size, 0, size - h->size);
+		h->data = grown;
+	}
+	h->size = size;
+	h->dirty = true;
+	return 0;
+}
+
+static int
+fs_write(const char *path, const char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
+{
+	struct handle *h = fi_handle(fi);
+	size_t end = (size_t)offset + size;
+	int r = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if (end > h->size)
+		r = handle_resize(h, end, fs_self()->limits.max_file_size);
+	if (r == 0) {
+		memcpy(h->data + offset, buf, size);
+		h->dirty = h->written = true;
+	} else {
+		/* The file must stay as it was, not end up with half the data. */
+		h->poisoned = r;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return r < 0 ? r : (int)size;
+}
+
+/*
+ * Publish the handle's content as one change if it changed.  With
+ * @only_if_written, a file that was just truncated at open and not written
+ * waits: a shell closes a duplicate of the descriptor (a flush) before the
+ * command writes, and that must not publish an empty file.
+ */
+static int
+handle_publish(cd_fs_t *fs, struct handle *h, bool only_if_written)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->poisoned) {
+		r = h->poisoned;
+	} else if (h->dirty && (h->written || !only_if_written)) {
+		r = submit(fs, CFS_MSG_WRITE, h->path, NULL, h->data, h->size);
+		if (r == 0)
+			h->dirty = h->written = false;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+static int
+fs_flush(const char *path, struct fuse_file_info *fi)
+{
+	return handle_publish(fs_self(), fi_handle(fi), true);
+}
+
+static int
+fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	return handle_publish(fs_self(), fi_handle(fi), false);
+}
+
+static int
+fs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct handle *h = fi_handle(fi);
+	int r = handle_publish(fs_self(), h, false);
+
+	if (r < 0)
+		qb_log(LOG_WARNING, "changes to '%s' were lost at close: %s", h->path,
+		       strerror(-r));
+	handle_free(h);
+	return 0;
+}
+
+static int
+fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	cd_fs_t *fs = fs_self();
+	struct fs_job j = { .path = path };
+	struct handle *h;
+	int r;
+
+	if (size < 0)
+		return -EINVAL;
+	if (fi && fi->fh) {
+		h = fi_handle(fi);
+		pthread_mutex_lock(&h->lock);
+		r = handle_resize(h, (size_t)size, fs->limits.max_file_size);
+		h->written = true;
+		pthread_mutex_unlock(&h->lock);
+		return r;
+	}
+	/* truncate(2) on a path: read, cut, publish at once. */
+	r = call(fs, &j, run_read_all);
+	if (r < 0)
+		return r;
+	h = handle_new(path, j.data, j.size, true);
+	if (!h) {
+		free(j.data);
+		return -ENOMEM;
+	}
+	r = handle_resize(h, (size_t)size, fs->limits.max_file_size);
+	if (r == 0)
+		r = handle_publish(fs, h, false);
+	handle_free(h);
+	return r;
+}
+
+/* ------------------------------------------------------ namespace */
+
+static int
+fs_mkdir(const char *path, mode_t mode)
+{
+	return submit(fs_self(), CFS_MSG_MKDIR, path, NULL, NULL, 0);
+}
+
+static int
+fs_unlink(const char *path)
+{
+	return submit(fs_self(), CFS_MSG_UNLINK, path, NULL, NULL, 0);
+}
+
+static int
+fs_rmdir(const char *path)
+{
+	return submit(fs_self(), CFS_MSG_RMDIR, path, NULL, NULL, 0);
+}
+
+static int
+fs_rename(const char *from, const char *to, unsigned int flags)
+{
+	cd_fs_t *fs = fs_self();
+	struct fs_job j = { .path = to };
+
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL; /* RENAME_EXCHANGE and whiteouts are not supported */
+	if ((flags & RENAME_NOREPLACE) && call(fs, &j, run_stat) == 0)
+		return -EEXIST;
+	return submit(fs, CFS_MSG_RENAME, from, to, NULL, 0);
+}
+
+static int
+fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+	struct fs_job j = { .op = { .type = CFS_MSG_MTIME, .path = path } };
+
+	if (tv[1].tv_nsec == UTIME_OMIT)
+		return 0;
+	j.op.mtime = tv[1].tv_nsec == UTIME_NOW ? now_seconds() : (int64_t)tv[1].tv_sec;
+	return call(fs_self(), &j, run_submit);
+}
+
+/* Modes are fixed by place (priv/ is private): only a no-op chmod passes. */
+static int
+fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	struct fs_job j = { .path = path };
+	int r = call(fs_self(), &j, run_stat);
+
+	if (r < 0)
+		return r;
+	return (mode & 07777) == j.st.mode ? 0 : -EPERM;
+}
+
+/* Everything belongs to root. */
+static int
+fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+{
+	if ((uid != (uid_t)-1 && uid != 0) || (gid != (gid_t)-1 && gid != 0))
+		return -EPERM;
+	return 0;
+}
+
+/* No symlinks, hard links or device nodes: configuration is plain files. */
+static int
+fs_symlink(const char *target, const char *path)
+{
+	return -EPERM;
+}
+
+static int
+fs_link(const char *from, const char *to)
+{
+	return -EPERM;
+}
+
+static int
+fs_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	return -EPERM;
+}
+
+static void *
+fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	/* O_TRUNC reaches open(), so a truncation is published at close with
+	 * the new content, never as an empty file of its own. */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	cfg->use_ino = 1;
+	cfg->hard_remove = 1;
+	/* Remote changes must show at once: no attribute or name caching. */
+	cfg->entry_timeout = 0;
+	cfg->attr_timeout = 0;
+	cfg->negative_timeout = 0;
+	return fuse_get_context()->private_data;
+}
+
+static const struct fuse_operations fs_operations = {
+	.init = fs_init,
+	.getattr = fs_getattr,
+	.readlink = fs_readlink,
+	.readdir = fs_readdir,
+	.statfs = fs_statfs,
+	.open = fs_open,
+	.create = fs_create,
+	.read = fs_read,
+	.write = fs_write,
+	.flush = fs_flush,
+	.fsync = fs_fsync,
+	.release = fs_release,
+	.truncate = fs_truncate,
+	.mkdir = fs_mkdir,
+	.unlink = fs_unlink,
+	.rmdir = fs_rmdir,
+	.rename = fs_rename,
+	.utimens = fs_utimens,
+	.chmod = fs_chmod,
+	.chown = fs_chown,
+	.symlink = fs_symlink,
+	.link = fs_link,
+	.mknod = fs_mknod,
+};
+
+/* ------------------------------------------------------ life cycle */
+
+static void *
+fs_thread(void *data)
+{
+	cd_fs_t *fs = data;
+
+	(void)fuse_loop_mt(fs->fuse, NULL);
+	return NULL;
+}
+
+/* A mount left by a killed clusterd answers ENOTCONN: detach it first. */
+static void
+detach_stale_mount(const char *mount_point)
+{
+	struct stat st;
+
+	if (stat(mount_point, &st) < 0 && errno == ENOTCONN) {
+		qb_log(LOG_WARNING, "'%s' is a stale mount of a dead clusterd, detaching it",
+		       mount_point);
+		(void)umount2(mount_point, MNT_DETACH);
+	}
+}
+
+int
+cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
+	    cfs_replica_t *replica, cd_bridge_t *bridge, cd_fs_t **ret_fs)
+{
+	char prog[] = "clusterd", opt[] = "-o",
+	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
+	char *argv[] = { prog, opt, mount_opts, NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	cd_fs_t *fs = calloc(1, sizeof(*fs));
+	int r = -ENOMEM;
+
+	if (!fs || !(fs->node_name = strdup(node_name)))
+		goto error;
+	fs->limits = *limits;
+	fs->replica = replica;
+	fs->bridge = bridge;
+	detach_stale_mount(mount_point);
+	fs->fuse = fuse_new(&args, &fs_operations, sizeof(fs_operations), fs);
+	fuse_opt_free_args(&args);
+	r = -EIO;
+	if (!fs->fuse)
+		goto error;
+	if (fuse_mount(fs->fuse, mount_point) != 0)
+		goto error;
+	r = -pthread_create(&fs->thread, NULL, fs_thread, fs);
+	if (r < 0) {
+		fuse_unmount(fs->fuse);
+		goto error;
+	}
+	fs->thread_started = true;
+	*ret_fs = fs;
+	return 0;
+
+error:
+	cd_fs_stop(fs);
+	return r;
+}
+
+void
+cd_fs_stop(cd_fs_t *fs)
+{
+	if (!fs)
+		return;
+	if (fs->thread_started) {
+		fuse_exit(fs->fuse);
+		fuse_unmount(fs->fuse);
+		pthread_join(fs->thread, NULL);
+	}
+	if (fs->fuse)
+		fuse_destroy(fs->fuse);
+	free(fs->node_name);
+	free(fs);
+}

@@ -1,0 +1,180 @@
+/*
+ * group.c - the corosync process group that carries the tree: sends in
+ * agreed order, hands deliveries and membership changes to the replica,
+ * and commits each dispatched batch in one transaction.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include <corosync/cpg.h>
+#include <qb/qblog.h>
+
+#include "clusterd/clusterd.h"
+#include "common/common.h"
+
+#define GROUP_NAME "clusterha-cfs"
+/* How long a send may wait for corosync's flow control before failing. */
+#define SEND_RETRY_MS 10000
+
+struct cd_group {
+	qb_loop_t *loop;
+	cpg_handle_t handle;
+	int fd;
+	cfs_replica_t *replica;
+	cd_fatal_fn fatal;
+	void *fatal_ctx;
+	bool failed;
+};
+
+static void
+group_fail(cd_group_t *g, const char *why)
+{
+	if (g->failed)
+		return;
+	g->failed = true;
+	g->fatal(g->fatal_ctx, why);
+}
+
+static void
+on_deliver(cpg_handle_t handle, const struct cpg_name *name, uint32_t nodeid, uint32_t pid,
+	   void *msg, size_t len)
+{
+	cd_group_t *g = NULL;
+	int r;
+
+	if (cpg_context_get(handle, (void **)&g) != CS_OK || !g || !g->replica || g->failed)
+		return;
+	r = cfs_replica_deliver(g->replica, nodeid, msg, len);
+	if (r == -EBADMSG || r == -EPROTO)
+		qb_log(LOG_WARNING, "ignoring a %s message of %zu bytes from node %u: %s",
+		       r == -EPROTO ? "foreign or newer-version" : "malformed", len, nodeid,
+		       strerror(-r));
+	else if (r < 0)
+		group_fail(g, r == -EUCLEAN ? "this node could not reproduce the synchronised tree"
+					    : "applying a delivered change failed");
+}
+
+static void
+on_confchg(cpg_handle_t handle, const struct cpg_name *name, const struct cpg_address *members,
+	   size_t n_members, const struct cpg_address *left, size_t n_left,
+	   const struct cpg_address *joined, size_t n_joined)
+{
+	cd_group_t *g = NULL;
+	uint32_t ids[CPG_MEMBERS_MAX];
+	int r;
+
+	if (cpg_context_get(handle, (void **)&g) != CS_OK || !g || !g->replica || g->failed)
+		return;
+	for (size_t i = 0; i < n_members; i++)
+		ids[i] = members[i].nodeid;
+	qb_log(LOG_NOTICE, "tree group has %zu members (%zu joined, %zu left): synchronising",
+	       n_members, n_joined, n_left);
+	r = cfs_replica_membership(g->replica, ids, n_members);
+	if (r < 0)
+		group_fail(g, "starting a synchronisation failed");
+}
+
+static int32_t
+on_readable(int32_t fd, int32_t revents, void *data)
+{
+	cd_group_t *g = data;
+	cs_error_t err = cpg_dispatch(g->handle, CS_DISPATCH_ALL);
+
+	if (err != CS_OK && err != CS_ERR_TRY_AGAIN) {
+		group_fail(g, "lost the connection to corosync");
+		return -1;
+	}
+	/* One transaction for everything this dispatch delivered. */
+	if (g->replica && !g->failed && cfs_replica_flush(g->replica) < 0)
+		group_fail(g, "committing delivered changes to the database failed");
+	return 0;
+}
+
+static int
+group_send(void *ctx, const void *msg, size_t len)
+{
+	cd_group_t *g = ctx;
+	struct iovec iov = { (void *)(uintptr_t)msg, len };
+	struct timespec pause = { 0, 1000000 };
+
+	for (int waited = 0; waited < SEND_RETRY_MS; waited++) {
+		cs_error_t err = cpg_mcast_joined(g->handle, CPG_TYPE_AGREED, &iov, 1);
+
+		if (err != CS_ERR_TRY_AGAIN)
+			return cl_cs_errno(err);
+		nanosleep(&pause, NULL);
+	}
+	return -EAGAIN;
+}
+
+struct cfs_group_ops
+cd_group_ops(cd_group_t *g)
+{
+	return (struct cfs_group_ops){ group_send, g };
+}
+
+void
+cd_group_attach(cd_group_t *g, cfs_replica_t *replica)
+{
+	g->replica = replica;
+}
+
+int
+cd_group_open(qb_loop_t *loop, cd_fatal_fn fatal, void *fatal_ctx, cd_group_t **ret_group,
+	      uint32_t *ret_nodeid)
+{
+	cpg_callbacks_t callbacks = { .cpg_deliver_fn = on_deliver,
+				      .cpg_confchg_fn = on_confchg };
+	struct cpg_name name;
+	cd_group_t *g = calloc(1, sizeof(*g));
+	unsigned int nodeid = 0;
+	int r;
+
+	if (!g)
+		return -ENOMEM;
+	g->loop = loop;
+	g->fatal = fatal;
+	g->fatal_ctx = fatal_ctx;
+	r = cl_cs_errno(cpg_initialize(&g->handle, &callbacks));
+	if (r < 0) {
+		free(g);
+		return r;
+	}
+	(void)cpg_context_set(g->handle, g);
+	r = cl_cs_errno(cpg_local_get(g->handle, &nodeid));
+	if (r == 0)
+		r = cl_cs_errno(cpg_fd_get(g->handle, &g->fd));
+	if (r < 0)
+		goto error;
+	name.length = strlen(GROUP_NAME);
+	memcpy(name.value, GROUP_NAME, name.length);
+	r = cl_cs_errno(cpg_join(g->handle, &name));
+	if (r == 0)
+		r = qb_loop_poll_add(loop, QB_LOOP_HIGH, g->fd, POLLIN, g, on_readable);
+	if (r < 0)
+		goto error;
+	*ret_group = g;
+	*ret_nodeid = nodeid;
+	return 0;
+
+error:
+	cpg_finalize(g->handle);
+	free(g);
+	return r;
+}
+
+void
+cd_group_close(cd_group_t *g)
+{
+	if (!g)
+		return;
+	qb_loop_poll_del(g->loop, g->fd);
+	cpg_finalize(g->handle);
+	free(g);
+}

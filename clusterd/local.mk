@@ -1,0 +1,13 @@
+# clusterd/: the cluster daemon that hosts the replicated tree.
+sbin_PROGRAMS += clusterd/clusterd
+clusterd_clusterd_SOURCES = \
+	clusterd/bridge.c \
+	clusterd/clusterd.h \
+	clusterd/fs.c \
+	clusterd/group.c \
+	clusterd/main.c \
+	clusterd/quorum.c
+clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) \
+	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)
+clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) \
+	$(FUSE_LIBS) $(SQLITE_LIBS) $(OPENSSL_LIBS) $(QB_LIBS) -lpthread

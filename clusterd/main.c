@@ -1,0 +1,247 @@
+/*
+ * main.c - clusterd: reads options, opens the database, joins corosync,
+ * mounts the tree and runs the loop until SIGTERM.  It makes no decisions.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <qb/qblog.h>
+
+#include "cfs/cfs.h"
+#include "clusterd/clusterd.h"
+#include "common/common.h"
+
+struct options {
+	bool foreground;
+	bool debug;
+	bool fsync;
+	const char *run_dir;
+	const char *state_dir;
+	const char *mount_point;
+	char node_name[HOST_NAME_MAX + 1];
+};
+
+struct daemon {
+	qb_loop_t *loop;
+	int exit_status;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: clusterd [-f] [-d] [--run-dir DIR] [--state-dir DIR] [--mount DIR]\n"
+		     "                [--node-name NAME] [--fsync]\n"
+		     "Serves the replicated configuration tree; see clusterd(8).\n");
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "mount", required_argument, NULL, 'm' },
+		{ "node-name", required_argument, NULL, 'n' },
+		{ "fsync", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct options){ .run_dir = "/run/clusterha",
+			       .state_dir = "/var/lib/clusterha",
+			       .mount_point = "/etc/cluster" };
+	if (gethostname(o->node_name, sizeof(o->node_name)) < 0)
+		o->node_name[0] = '\0';
+	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->foreground = true; break;
+		case 'd': o->debug = true; break;
+		case 'r': o->run_dir = optarg; break;
+		case 's': o->state_dir = optarg; break;
+		case 'm': o->mount_point = optarg; break;
+		case 'F': o->fsync = true; break;
+		case 'n':
+			if (strlen(optarg) >= sizeof(o->node_name))
+				goto bad;
+			strcpy(o->node_name, optarg);
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: goto bad;
+		}
+	}
+	if (optind != argc || !o->node_name[0] || strchr(o->node_name, '/'))
+		goto bad;
+	return 0;
+bad:
+	usage(stderr);
+	return -EINVAL;
+}
+
+static void
+on_fatal(void *ctx, const char *why)
+{
+	struct daemon *d = ctx;
+
+	qb_log(LOG_ERR, "stopping: %s", why);
+	d->exit_status = 1;
+	qb_loop_stop(d->loop);
+}
+
+static int
+make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST) {
+		qb_log(LOG_ERR, "cannot create directory '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int
+open_store(const struct options *o, cfs_store_t **ret_store)
+{
+	char path[PATH_MAX];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/config.db", o->state_dir);
+	r = cfs_store_open(path, o->fsync, ret_store);
+	if (r == -EUCLEAN)
+		qb_log(LOG_ERR,
+		       "database '%s' is damaged or not a clusterha database; it was left "
+		       "untouched. Move it away (mv %s %s.broken) and start clusterd again: "
+		       "it will receive the tree from the other nodes",
+		       path, path, path);
+	else if (r < 0)
+		qb_log(LOG_ERR, "cannot open database '%s': %s", path, strerror(-r));
+	return r;
+}
+
+struct parts {
+	cfs_store_t *store;
+	cd_group_t *group;
+	cfs_replica_t *replica;
+	cd_quorum_t *quorum;
+	cd_bridge_t *bridge;
+	cd_fs_t *fs;
+};
+
+static int
+start(const struct options *o, struct daemon *d, struct parts *p)
+{
+	struct cfs_group_ops ops;
+	uint32_t nodeid = 0;
+	int r;
+
+	r = open_store(o, &p->store);
+	if (r < 0)
+		return r;
+	r = cd_group_open(d->loop, on_fatal, d, &p->group, &nodeid);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot join corosync's process group: %s (is corosync running?)",
+		       strerror(-r));
+		return r;
+	}
+	ops = cd_group_ops(p->group);
+	r = cfs_replica_new(p->store, NULL, &ops, nodeid, &p->replica);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot load the tree from the database: %s", strerror(-r));
+		return r;
+	}
+	cd_group_attach(p->group, p->replica);
+	r = cd_quorum_open(d->loop, p->replica, on_fatal, d, &p->quorum);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot follow corosync's quorum: %s", strerror(-r));
+		return r;
+	}
+	r = cd_bridge_new(d->loop, &p->bridge);
+	if (r == 0)
+		r = cd_fs_start(o->mount_point, o->node_name,
+				&(struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
+						      CFS_DEFAULT_MAX_TOTAL_SIZE,
+						      CFS_DEFAULT_MAX_ENTRIES },
+				p->replica, p->bridge, &p->fs);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot mount the tree at '%s': %s", o->mount_point,
+		       strerror(-r));
+		return r;
+	}
+	qb_log(LOG_NOTICE, "serving the tree at '%s' as node '%s' (corosync id %u)",
+	       o->mount_point, o->node_name, nodeid);
+	return 0;
+}
+
+/* Undo start() in reverse; waiting writers are woken with an error first. */
+static void
+stop(struct parts *p)
+{
+	if (p->bridge)
+		cd_bridge_close(p->bridge);
+	cfs_replica_free(p->replica);
+	cd_fs_stop(p->fs);
+	cd_quorum_close(p->quorum);
+	cd_group_close(p->group);
+	cd_bridge_free(p->bridge);
+	cfs_store_close(p->store);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct daemon d = { NULL, 0 };
+	struct parts p = { 0 };
+	char pidfile[PATH_MAX];
+	int notify = -1, pid_fd = -1, r;
+	pid_t holder = 0;
+
+	if (parse_options(argc, argv, &o) < 0)
+		return 2;
+	cl_log_open("clusterd", o.foreground, o.debug);
+	r = cl_daemon_detach(o.foreground, &notify);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot detach: %s", strerror(-r));
+		return 1;
+	}
+	d.exit_status = 1;
+	if (make_dir(o.run_dir, 0755) < 0 || make_dir(o.state_dir, 0700) < 0)
+		goto out;
+	snprintf(pidfile, sizeof(pidfile), "%s/clusterd.pid", o.run_dir);
+	r = cl_pidfile_acquire(pidfile, &pid_fd, &holder);
+	if (r < 0) {
+		if (r == -EBUSY)
+			qb_log(LOG_ERR, "clusterd is already running (pid %ld) with run directory '%s'",
+			       (long)holder, o.run_dir);
+		else
+			qb_log(LOG_ERR, "cannot lock '%s': %s", pidfile, strerror(-r));
+		goto out;
+	}
+	d.loop = qb_loop_create();
+	if (!d.loop || cl_daemon_stop_on_signals(d.loop) < 0)
+		goto out;
+	if (start(&o, &d, &p) < 0)
+		goto out;
+	d.exit_status = 0;
+	cl_daemon_ready(notify, 0);
+	notify = -1;
+	qb_loop_run(d.loop);
+	qb_log(LOG_NOTICE, "stopping");
+out:
+	stop(&p);
+	if (d.loop)
+		qb_loop_destroy(d.loop);
+	cl_pidfile_release(pidfile, pid_fd);
+	cl_daemon_ready(notify, d.exit_status);
+	cl_log_close();
+	return d.exit_status;
+}
