@@ -134,16 +134,19 @@ now_s(void)
 
 /* Write as much as the socket takes, without waiting longer than @ms. */
 static int
-flood_once(int fd, int ms)
+flood_once(int fd, int ms, unsigned long long *sent)
 {
 	static const char dots[65536] = { [0 ... 65535] = '.' };
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
 	if (poll(&pfd, 1, ms) <= 0)
 		return 0;
-	if (send(fd, dots, sizeof(dots), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN &&
-	    errno != EINTR)
+	ssize_t n = send(fd, dots, sizeof(dots), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
 		return -errno;
+	if (n > 0)
+		*sent += (unsigned long long)n;
 	return 0;
 }
 
@@ -153,9 +156,10 @@ run_feeding(struct wdmux_client *client, const struct options *opt, const sigset
 {
 	double end = opt->duration_s < 0 ? -1 : now_s() + opt->duration_s;
 	struct timespec zero = { 0 };
+	unsigned long long sent = 0;
 
 	while (end < 0 || now_s() < end) {
-		int r = opt->flood ? flood_once(wdmux_client_fd(client), 100)
+		int r = opt->flood ? flood_once(wdmux_client_fd(client), 100, &sent)
 				   : wdmux_client_feed(client);
 
 		if (r < 0) {
@@ -173,6 +177,8 @@ run_feeding(struct wdmux_client *client, const struct options *opt, const sigset
 		if (sigtimedwait(stop, NULL, &pause) > 0)
 			break;
 	}
+	if (opt->flood)
+		printf("flooded %llu bytes\n", sent);
 	return 0;
 }
 
