@@ -17,7 +17,8 @@ LAB_TESTS += \
 	tests/lab/watchdog-unclean.test \
 	tests/lab/watchdog-clean-close.test \
 	tests/lab/watchdog-kill.test \
-	tests/lab/watchdog-flood.test
+	tests/lab/watchdog-flood.test \
+	tests/lab/watchdog-valgrind.test
 
 TEST_EXTENSIONS = .test
 # The lab starts the daemons of this build tree.

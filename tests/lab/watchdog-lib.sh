@@ -57,13 +57,14 @@ wait_wdmux() {
 }
 
 # Start wdmux-client in NODE in the background with ARGS; its output goes to
-# the file CLIENT_LOG names.  Returns once the client is registered.
+# the file CLIENT_LOG names; CLIENT_PID is its pid.  Returns once the client is registered.
 client_start() {
 	local node=$1
 	shift
 	CLIENT_LOG=$WD_TMP/client-$node-${#WD_LOGS[@]}.log
 	WD_LOGS+=("$CLIENT_LOG")
 	lab exec "$node" "$WDMUX_CLIENT" "$@" >"$CLIENT_LOG" 2>&1 &
+	CLIENT_PID=$!
 	wait_until 20 "the client ($*) did not connect" grep -q '^connected$' "$CLIENT_LOG"
 }
 
