@@ -37,6 +37,9 @@ watchdog_test_cleanup() {
 		done
 	fi
 	rm -rf "$WD_TMP"
+	# lab_test_cleanup reads the test's status from $?; without set -e
+	# the failing (exit) that sets it does not end the shell here.
+	set +e
 	(exit "$rc")
 	lab_test_cleanup
 }
