@@ -16,6 +16,16 @@ LAB_TESTS = \
 	tests/lab/cfs-rules.test \
 	tests/lab/cfs-valgrind.test
 
+# The node's watchdog: wdmux on the lab's emulated watchdog hardware.
+LAB_TESTS += \
+	tests/lab/watchdog-feed.test \
+	tests/lab/watchdog-silent.test \
+	tests/lab/watchdog-unclean.test \
+	tests/lab/watchdog-clean-close.test \
+	tests/lab/watchdog-kill.test \
+	tests/lab/watchdog-flood.test \
+	tests/lab/watchdog-valgrind.test
+
 TEST_EXTENSIONS = .test
 # The lab starts the daemons of this build tree.
 AM_TESTS_ENVIRONMENT = LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
