@@ -307,7 +307,10 @@ void cfs_replica_free(cfs_replica_t *r);
 /* The current tree, for reads (borrowed; replaced by a synchronisation). */
 const cfs_tree_t *cfs_replica_tree(const cfs_replica_t *r);
 
-/* May changes be submitted now (quorate and synchronised)? */
+/*
+ * Are changes accepted now: quorate, and synchronised or synchronising (a
+ * change submitted during a round is sent when it ends)?
+ */
 bool cfs_replica_writable(const cfs_replica_t *r);
 
 /*

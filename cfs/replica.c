@@ -114,7 +114,8 @@ cfs_replica_syncing(const cfs_replica_t *r)
 bool
 cfs_replica_writable(const cfs_replica_t *r)
 {
-	return r->quorate && r->phase == PHASE_SYNCED;
+	/* A change submitted during a round waits for it and is then sent. */
+	return r->quorate && (r->phase == PHASE_SYNCED || r->phase == PHASE_SYNCING);
 }
 
 int

@@ -422,6 +422,8 @@ test_writes_during_a_round_wait_for_its_end(void **state)
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(cfs_replica_membership(b->m[i].replica, ids, 3), 0);
 	assert_true(cfs_replica_syncing(b->m[0].replica));
+	/* Writers are not turned away during a round: their changes wait. */
+	assert_true(cfs_replica_writable(b->m[0].replica));
 	assert_int_equal(cfs_replica_submit(b->m[0].replica,
 					    &(struct cfs_op){ .type = CFS_MSG_MKDIR,
 							      .path = "/queued" },
