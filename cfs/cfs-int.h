@@ -38,6 +38,21 @@ struct cfs_entry *cfs_tree_root(const cfs_tree_t *tree);
 void cfs_tree_adopt(cfs_tree_t *tree, struct cfs_entry *root, uint64_t version, size_t entries,
 		    size_t bytes);
 
+/* A guest type: the directory below nodes/<node>/ and the type's name. */
+struct cfs_guest_type {
+	const char *dir;  /* "qemu", "lxc", "exec" */
+	const char *type; /* "vm", "ct", "svc" */
+};
+
+extern const struct cfs_guest_type cfs_guest_types[];
+extern const size_t cfs_n_guest_types;
+
+/*
+ * Is @name a guest config file name, "<id>.conf" with a guest id of 1 to 9
+ * digits and no leading zero?  The id goes to @ret_id.
+ */
+bool cfs_guest_file_id(const char *name, char ret_id[10]);
+
 /*
  * If @path is a guest config (/nodes/<node>/<qemu|lxc|exec>/<id>.conf), is
  * its id already used by another file than the one at @path itself and

@@ -269,6 +269,38 @@ bool cfs_msg_is_op(uint16_t type);
 /* Apply a decoded change to @tree: the result a caller of the op sees. */
 int cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op);
 
+/* ------------------------------------------------- virtual status files */
+
+/* One configured node as the cluster's membership view shows it. */
+struct cfs_node_info {
+	uint32_t nodeid;
+	const char *name;
+	bool online; /* in corosync's current membership */
+};
+
+/* What .members shows; pointers borrowed for the call. */
+struct cfs_cluster_info {
+	const char *cluster_name;
+	uint64_t config_version;
+	bool quorate;
+	uint32_t local_nodeid;
+	const struct cfs_node_info *nodes;
+	size_t n_nodes;
+};
+
+/*
+ * The JSON documents of the read-only files in the root of the tree, as
+ * new strings (free() them), or NULL on ENOMEM:
+ * .members - cluster name, config version, quorum, and every node with its
+ *            id, whether it is online and whether it is this node;
+ * .guests  - every guest config under nodes/<node>/<qemu|lxc|exec>/ by id,
+ *            with its type (vm, ct, svc) and node;
+ * .version - the tree version.
+ */
+char *cfs_members_json(const struct cfs_cluster_info *info);
+char *cfs_guests_json(const cfs_tree_t *tree);
+char *cfs_version_json(const cfs_tree_t *tree);
+
 /* ------------------------------------------------------------- replica */
 
 /*

@@ -85,7 +85,8 @@ count_reachable(const struct cfs_entry *e)
 	it = qb_map_iter_create(e->children);
 	while (it && qb_map_iter_next(it, &child))
 		n += count_reachable(child);
-	qb_map_iter_free(it);
+	if (it)
+		qb_map_iter_free(it);
 	return n;
 }
 

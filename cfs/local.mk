@@ -9,6 +9,7 @@ cfs_libcfs_a_SOURCES = \
 	cfs/path.c \
 	cfs/replica.c \
 	cfs/replica-int.h \
+	cfs/status_json.c \
 	cfs/store.c \
 	cfs/sync.c \
 	cfs/syncmsg.c \
@@ -16,4 +17,4 @@ cfs_libcfs_a_SOURCES = \
 	cfs/tree.c \
 	cfs/wire.c \
 	cfs/wire.h
-cfs_libcfs_a_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(SQLITE_CFLAGS) $(OPENSSL_CFLAGS)
+cfs_libcfs_a_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(SQLITE_CFLAGS) $(OPENSSL_CFLAGS) $(JSONC_CFLAGS)

@@ -9,8 +9,12 @@
 
 #include "cfs/cfs-int.h"
 
-/* Guest config directories below nodes/<node>/, one per guest type. */
-static const char *const guest_dirs[] = { "qemu", "lxc", "exec" };
+const struct cfs_guest_type cfs_guest_types[] = {
+	{ "qemu", "vm" },
+	{ "lxc", "ct" },
+	{ "exec", "svc" },
+};
+const size_t cfs_n_guest_types = sizeof(cfs_guest_types) / sizeof(cfs_guest_types[0]);
 
 bool
 cfs_path_valid(const char *path)
@@ -57,33 +61,50 @@ cfs_path_mode(const char *path, enum cfs_type type)
 	return type == CFS_DIR ? 0755 : 0644;
 }
 
-/*
- * Split a guest config path into its guest id (digits, no leading zero,
- * at most 9) and return true; false for any other path.
- */
+bool
+cfs_guest_file_id(const char *name, char ret_id[10])
+{
+	size_t len = strspn(name, "0123456789");
+
+	if (len == 0 || len > 9 || name[0] == '0' || strcmp(name + len, ".conf") != 0)
+		return false;
+	memcpy(ret_id, name, len);
+	ret_id[len] = '\0';
+	return true;
+}
+
+/* Is @path a guest config?  Its guest id goes to @ret_id. */
 static bool
 guest_path_id(const char *path, char ret_id[10])
 {
-	char node[CFS_NAME_MAX + 1], dir[8], id[16], rest[8];
-	size_t len;
+	char node[CFS_NAME_MAX + 1], dir[8], file[CFS_NAME_MAX + 1], rest[2];
 
-	if (sscanf(path, "/nodes/%255[^/]/%7[^/]/%15[0-9]%7s", node, dir, id, rest) != 4)
+	if (sscanf(path, "/nodes/%255[^/]/%7[^/]/%255[^/]%1s", node, dir, file, rest) != 3)
 		return false;
-	if (strcmp(rest, ".conf") != 0 || id[0] == '0' || (len = strlen(id)) > 9)
-		return false;
-	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
-		if (!strcmp(dir, guest_dirs[i])) {
-			memcpy(ret_id, id, len + 1);
-			return true;
-		}
-	}
+	for (size_t i = 0; i < cfs_n_guest_types; i++)
+		if (!strcmp(dir, cfs_guest_types[i].dir))
+			return cfs_guest_file_id(file, ret_id);
 	return false;
+}
+
+/* The entry at /nodes/<node>/<dir>/<file> of @path's node and dir, if any. */
+static const struct cfs_entry *
+entry_at_guest_path(const struct cfs_entry *nodes, const char *path, const char *file)
+{
+	char node_name[CFS_NAME_MAX + 1], dir[8];
+	const struct cfs_entry *n, *d;
+
+	if (sscanf(path, "/nodes/%255[^/]/%7[^/]/", node_name, dir) != 2)
+		return NULL;
+	n = cfs_entry_child(nodes, node_name);
+	d = n ? cfs_entry_child(n, dir) : NULL;
+	return d ? cfs_entry_child(d, file) : NULL;
 }
 
 bool
 cfs_guest_id_taken(const cfs_tree_t *tree, const char *path, const struct cfs_entry *except)
 {
-	const struct cfs_entry *nodes, *self = NULL;
+	const struct cfs_entry *nodes, *self;
 	char id[10], file[16];
 	qb_map_iter_t *it;
 	void *node;
@@ -95,23 +116,14 @@ cfs_guest_id_taken(const cfs_tree_t *tree, const char *path, const struct cfs_en
 	if (!nodes || nodes->type != CFS_DIR)
 		return false;
 	snprintf(file, sizeof(file), "%s.conf", id);
-	{
-		/* The file currently at @path is about to be replaced: not a rival. */
-		char node_name[CFS_NAME_MAX + 1], dir[8];
-
-		if (sscanf(path, "/nodes/%255[^/]/%7[^/]/", node_name, dir) == 2) {
-			const struct cfs_entry *n = cfs_entry_child(nodes, node_name);
-			const struct cfs_entry *d = n ? cfs_entry_child(n, dir) : NULL;
-
-			self = d ? cfs_entry_child(d, file) : NULL;
-		}
-	}
+	/* The file currently at @path is about to be replaced: not a rival. */
+	self = entry_at_guest_path(nodes, path, file);
 	it = qb_map_iter_create(nodes->children);
 	if (!it)
 		return true; /* cannot check: refuse rather than allow a duplicate */
 	while (!taken && qb_map_iter_next(it, &node)) {
-		for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
-			const struct cfs_entry *d = cfs_entry_child(node, guest_dirs[i]);
+		for (size_t i = 0; i < cfs_n_guest_types; i++) {
+			const struct cfs_entry *d = cfs_entry_child(node, cfs_guest_types[i].dir);
 			const struct cfs_entry *f = d ? cfs_entry_child(d, file) : NULL;
 
 			if (f && f != except && f != self && f->type == CFS_FILE) {

@@ -62,7 +62,8 @@ received_free_all(struct cfs_replica *r)
 		free(rr->data);
 		free(rr);
 	}
-	qb_map_iter_free(it);
+	if (it)
+		qb_map_iter_free(it);
 	qb_map_destroy(r->received);
 	r->received = NULL;
 }

@@ -65,7 +65,8 @@ cfs_entry_free(struct cfs_entry *e)
 
 		while (it && qb_map_iter_next(it, &child))
 			cfs_entry_free(child);
-		qb_map_iter_free(it);
+		if (it)
+			qb_map_iter_free(it);
 		qb_map_destroy(e->children);
 	}
 	free(e->data);

@@ -41,10 +41,16 @@ void cd_group_close(cd_group_t *g);
 
 typedef struct cd_quorum cd_quorum_t;
 
-/* Follow corosync's quorum and tell @replica (borrowed) every change. */
-int cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, cd_fatal_fn fatal, void *fatal_ctx,
-		   cd_quorum_t **ret_quorum);
+/*
+ * Follow corosync's quorum and tell @replica (borrowed) every change;
+ * @local_nodeid is this node's corosync id.
+ */
+int cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, uint32_t local_nodeid,
+		   cd_fatal_fn fatal, void *fatal_ctx, cd_quorum_t **ret_quorum);
 void cd_quorum_close(cd_quorum_t *q);
+
+/* The .members document (see cfs_members_json()), new; NULL on ENOMEM. */
+char *cd_quorum_members_json(cd_quorum_t *q);
 
 /* ---------------------------------------------------------- bridge.c */
 
@@ -81,10 +87,11 @@ typedef struct cd_fs cd_fs_t;
 
 /*
  * Mount the tree of @replica at @mount_point and serve it from FUSE threads
- * through @bridge.  @node_name names this node for the "local" link.
+ * through @bridge.  @node_name names this node for the "local" link;
+ * @quorum provides the .members file.
  */
 int cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-		cfs_replica_t *replica, cd_bridge_t *bridge, cd_fs_t **ret_fs);
+		cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge, cd_fs_t **ret_fs);
 
 /* Unmount and wait for the FUSE threads; NULL is ignored. */
 void cd_fs_stop(cd_fs_t *fs);

@@ -38,6 +38,7 @@ struct cd_fs {
 	char *node_name;
 	struct cfs_limits limits;
 	cfs_replica_t *replica;
+	cd_quorum_t *quorum;
 	cd_bridge_t *bridge;
 };
 
@@ -58,6 +59,7 @@ struct fs_job {
 	struct cd_job job;
 	cd_fs_t *fs;
 	const char *path;
+	const struct virtual_file *vf;
 	struct cfs_stat st;
 	struct cfs_op op;
 	char *data; /* open: the content copied out */
@@ -65,6 +67,54 @@ struct fs_job {
 	char **names; /* readdir */
 	size_t n_names;
 };
+
+/* Read-only JSON files in the root, generated on the loop thread at open. */
+struct virtual_file {
+	const char *path;
+	char *(*generate)(cd_fs_t *fs);
+};
+
+static char *
+generate_members(cd_fs_t *fs)
+{
+	return cd_quorum_members_json(fs->quorum);
+}
+
+static char *
+generate_guests(cd_fs_t *fs)
+{
+	return cfs_guests_json(cfs_replica_tree(fs->replica));
+}
+
+static char *
+generate_version(cd_fs_t *fs)
+{
+	return cfs_version_json(cfs_replica_tree(fs->replica));
+}
+
+static const struct virtual_file virtual_files[] = {
+	{ "/.members", generate_members },
+	{ "/.guests", generate_guests },
+	{ "/.version", generate_version },
+};
+
+#define N_VIRTUAL (sizeof(virtual_files) / sizeof(virtual_files[0]))
+
+static const struct virtual_file *
+virtual_file(const char *path)
+{
+	for (size_t i = 0; i < N_VIRTUAL; i++)
+		if (!strcmp(path, virtual_files[i].path))
+			return &virtual_files[i];
+	return NULL;
+}
+
+/* Names the tree itself may not hold: the link and the virtual files. */
+static bool
+reserved(const char *path)
+{
+	return !strcmp(path, LOCAL_LINK) || virtual_file(path);
+}
 
 static cd_fs_t *
 fs_self(void)
@@ -152,6 +202,16 @@ run_readdir(struct cd_job *job)
 }
 
 static void
+run_generate(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+
+	j->data = j->vf->generate(j->fs);
+	j->size = j->data ? strlen(j->data) : 0;
+	cd_job_finish(j->fs->bridge, job, j->data ? 0 : -ENOMEM);
+}
+
+static void
 run_writable(struct cd_job *job)
 {
 	struct fs_job *j = (struct fs_job *)job;
@@ -207,6 +267,20 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 		out->st_size = (off_t)(strlen("nodes/") + strlen(fs->node_name));
 		return 0;
 	}
+	j.vf = virtual_file(path);
+	if (j.vf) {
+		r = call(fs, &j, run_generate);
+		free(j.data);
+		if (r < 0)
+			return r;
+		memset(out, 0, sizeof(*out));
+		out->st_ino = UINT64_MAX - (uint64_t)(j.vf - virtual_files);
+		out->st_mode = S_IFREG | 0444;
+		out->st_nlink = 1;
+		out->st_size = (off_t)j.size;
+		out->st_mtime = out->st_ctime = out->st_atime = now_seconds();
+		return 0;
+	}
 	r = call(fs, &j, run_stat);
 	if (r < 0)
 		return r;
@@ -241,8 +315,11 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
 	if (r == 0) {
 		fill(buf, ".", NULL, 0, 0);
 		fill(buf, "..", NULL, 0, 0);
-		if (!strcmp(path, "/"))
+		if (!strcmp(path, "/")) {
 			fill(buf, LOCAL_NAME, NULL, 0, 0);
+			for (size_t i = 0; i < N_VIRTUAL; i++)
+				fill(buf, virtual_files[i].path + 1, NULL, 0, 0);
+		}
 		for (size_t i = 0; i < j.n_names; i++)
 			fill(buf, j.names[i], NULL, 0, 0);
 	}
@@ -308,10 +385,13 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	struct handle *h;
 	int r;
 
+	j.vf = virtual_file(path);
+	if (j.vf && writable)
+		return -EACCES;
 	/* Refuse a writer at open, not at close: editors report it best there. */
 	if (writable && (r = call(fs, &j, run_writable)) < 0)
 		return r;
-	r = call(fs, &j, run_read_all);
+	r = call(fs, &j, j.vf ? run_generate : run_read_all);
 	if (r < 0)
 		return r;
 	if (fi->flags & O_TRUNC) {
@@ -333,7 +413,7 @@ static int
 fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	struct handle *h;
-	int r = submit(fs_self(), CFS_MSG_CREATE, path, NULL, NULL, 0);
+	int r = reserved(path) ? -EEXIST : submit(fs_self(), CFS_MSG_CREATE, path, NULL, NULL, 0);
 
 	if (r < 0)
 		return r;
@@ -458,6 +538,8 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 
 	if (size < 0)
 		return -EINVAL;
+	if (reserved(path))
+		return -EPERM;
 	if (fi && fi->fh) {
 		h = fi_handle(fi);
 		pthread_mutex_lock(&h->lock);
@@ -487,13 +569,13 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 static int
 fs_mkdir(const char *path, mode_t mode)
 {
-	return submit(fs_self(), CFS_MSG_MKDIR, path, NULL, NULL, 0);
+	return reserved(path) ? -EEXIST : submit(fs_self(), CFS_MSG_MKDIR, path, NULL, NULL, 0);
 }
 
 static int
 fs_unlink(const char *path)
 {
-	return submit(fs_self(), CFS_MSG_UNLINK, path, NULL, NULL, 0);
+	return reserved(path) ? -EPERM : submit(fs_self(), CFS_MSG_UNLINK, path, NULL, NULL, 0);
 }
 
 static int
@@ -510,6 +592,8 @@ fs_rename(const char *from, const char *to, unsigned int flags)
 
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL; /* RENAME_EXCHANGE and whiteouts are not supported */
+	if (reserved(from) || reserved(to))
+		return -EPERM;
 	if ((flags & RENAME_NOREPLACE) && call(fs, &j, run_stat) == 0)
 		return -EEXIST;
 	return submit(fs, CFS_MSG_RENAME, from, to, NULL, 0);
@@ -634,7 +718,7 @@ detach_stale_mount(const char *mount_point)
 
 int
 cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-	    cfs_replica_t *replica, cd_bridge_t *bridge, cd_fs_t **ret_fs)
+	    cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge, cd_fs_t **ret_fs)
 {
 	char prog[] = "clusterd", opt[] = "-o",
 	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
@@ -647,6 +731,7 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 		goto error;
 	fs->limits = *limits;
 	fs->replica = replica;
+	fs->quorum = quorum;
 	fs->bridge = bridge;
 	detach_stale_mount(mount_point);
 	fs->fuse = fuse_new(&args, &fs_operations, sizeof(fs_operations), fs);

@@ -7,7 +7,7 @@ clusterd_clusterd_SOURCES = \
 	clusterd/group.c \
 	clusterd/main.c \
 	clusterd/quorum.c
-clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) \
+clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) $(CMAP_CFLAGS) \
 	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)
-clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) \
+clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) $(CMAP_LIBS) $(JSONC_LIBS) \
 	$(FUSE_LIBS) $(SQLITE_LIBS) $(OPENSSL_LIBS) $(QB_LIBS) -lpthread

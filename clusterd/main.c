@@ -159,7 +159,7 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 		return r;
 	}
 	cd_group_attach(p->group, p->replica);
-	r = cd_quorum_open(d->loop, p->replica, on_fatal, d, &p->quorum);
+	r = cd_quorum_open(d->loop, p->replica, nodeid, on_fatal, d, &p->quorum);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot follow corosync's quorum: %s", strerror(-r));
 		return r;
@@ -170,7 +170,7 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 				&(struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
 						      CFS_DEFAULT_MAX_TOTAL_SIZE,
 						      CFS_DEFAULT_MAX_ENTRIES },
-				p->replica, p->bridge, &p->fs);
+				p->replica, p->quorum, p->bridge, &p->fs);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot mount the tree at '%s': %s", o->mount_point,
 		       strerror(-r));

@@ -29,13 +29,14 @@ UNIT_CFS_TESTS = \
 	tests/unit/cfs/test-load \
 	tests/unit/cfs/test-msg \
 	tests/unit/cfs/test-store \
-	tests/unit/cfs/test-replica
+	tests/unit/cfs/test-replica \
+	tests/unit/cfs/test-status-json
 
 check_PROGRAMS += $(UNIT_CFS_TESTS)
 TESTS += $(UNIT_CFS_TESTS)
 
 UNIT_CFS_LDADD = cfs/libcfs.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(QB_LIBS) \
-	$(SQLITE_LIBS) $(OPENSSL_LIBS)
+	$(SQLITE_LIBS) $(OPENSSL_LIBS) $(JSONC_LIBS)
 
 tests_unit_cfs_test_tree_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_tree_LDADD = $(UNIT_CFS_LDADD)
@@ -47,3 +48,5 @@ tests_unit_cfs_test_store_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_cfs_test_store_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_replica_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_replica_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_status_json_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_cfs_test_status_json_LDADD = $(UNIT_CFS_LDADD)
