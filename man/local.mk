@@ -1,4 +1,4 @@
 # man/: a page for every command, daemon and file format.
-dist_man_MANS += man/clusterha.7
+dist_man_MANS += man/clusterha.7 man/ha-settings.cfg.5
 # The lab is a development tool and is not installed.
 EXTRA_DIST += man/clusterha-lab.1

@@ -1,0 +1,180 @@
+/*
+ * hamgr.h - the HA manager's logic as a library: the environment interface
+ * through which it alone touches the world, the parsers of its
+ * configuration and status files, and the pure decision functions of the
+ * cluster resource manager (CRM) and the local resource manager (LRM).
+ *
+ * Nothing in this library reads a clock or a file or talks to the network:
+ * the daemons (ha-crm, ha-lrm) implement struct hamgr_env_ops over clusterd,
+ * wdmux and vmm-bridge; the simulator ha-sim implements it over a virtual
+ * clock and virtual nodes.  Every function is called from the one thread
+ * that owns the objects passed to it.  Functions returning int give >= 0 on
+ * success and -errno on failure.  Times are monotonic nanoseconds (_ns) or
+ * configured milliseconds (_ms), as the name says.
+ */
+#ifndef CLUSTERHA_HAMGR_H
+#define CLUSTERHA_HAMGR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------- */
+/* Errors of the parsers                                                   */
+
+/*
+ * A parse or check error, complete in @text as "FILE:LINE: problem" (or
+ * "FILE: problem" when no single line is at fault, then @line is 0).
+ */
+struct hamgr_error {
+	unsigned line;
+	char text[512];
+};
+
+/* ---------------------------------------------------------------------- */
+/* The environment                                                         */
+
+#define HAMGR_NODE_NAME_MAX 64
+#define HAMGR_MAX_NODES 64
+
+/* One configured node as the local membership view sees it. */
+struct hamgr_member {
+	char name[HAMGR_NODE_NAME_MAX];
+	bool online; /* in this node's current (primary or not) partition */
+};
+
+/* The membership and quorum view of the local node. */
+struct hamgr_membership {
+	bool quorate;
+	unsigned n_nodes;
+	struct hamgr_member nodes[HAMGR_MAX_NODES];
+};
+
+/* What the local node knows about one cluster lease. */
+struct hamgr_lease_info {
+	char holder[HAMGR_NODE_NAME_MAX]; /* "" when nobody holds it */
+	uint64_t renewed_ns; /* local monotonic time its last renewal was delivered here */
+};
+
+/* Guest operations the LRM asks the environment to run. */
+enum hamgr_guest_op {
+	HAMGR_OP_START,
+	HAMGR_OP_STOP,
+	HAMGR_OP_MIGRATE,
+};
+
+/*
+ * The environment interface: the only way the HA logic touches the world.
+ * @ctx is the implementation's own pointer, passed back unchanged.  Paths
+ * are relative to the cluster file system root ("ha/resources.cfg").
+ * Every operation except now_ns returns 0 or -errno.
+ */
+struct hamgr_env_ops {
+	/* Monotonic clock in nanoseconds; never goes backwards. */
+	uint64_t (*now_ns)(void *ctx);
+	/* The membership and quorum as this node sees them now. */
+	int (*membership)(void *ctx, struct hamgr_membership *ret);
+	/*
+	 * Read a whole shared file into *ret_data (NUL-terminated, caller
+	 * frees with free()), its length without the NUL in *ret_len.
+	 * -ENOENT when it does not exist.
+	 */
+	int (*read_file)(void *ctx, const char *path, char **ret_data, size_t *ret_len);
+	/* Replace a shared file atomically; -EROFS without quorum. */
+	int (*write_file)(void *ctx, const char *path, const char *data, size_t len);
+	/*
+	 * Leases (cluster locks that expire): acquire gives -EBUSY while
+	 * another node holds it and its lease has not run out; renew returns
+	 * only once the renewal was delivered in a quorate partition, and
+	 * -EROFS / -ETIMEDOUT otherwise; release gives it up.
+	 */
+	int (*lease_acquire)(void *ctx, const char *name);
+	int (*lease_renew)(void *ctx, const char *name);
+	int (*lease_release)(void *ctx, const char *name);
+	/* What this node saw of lease @name; -ENOENT when it never existed. */
+	int (*lease_info)(void *ctx, const char *name, struct hamgr_lease_info *ret);
+	/*
+	 * The watchdog (through wdmux): open arms it with the configured
+	 * timeout, feed restarts it, close disarms it when @clean and leaves
+	 * it to expire otherwise.
+	 */
+	int (*watchdog_open)(void *ctx, unsigned timeout_ms);
+	int (*watchdog_feed)(void *ctx);
+	int (*watchdog_close)(void *ctx, bool clean);
+	/*
+	 * Start guest operation @op on service @sid (target node @target for
+	 * a migration, else NULL) for request @request_id.  It runs in the
+	 * background; its result comes back through hamgr_lrm_op_done().
+	 */
+	int (*guest_op)(void *ctx, const char *sid, enum hamgr_guest_op op, const char *target,
+			uint64_t request_id);
+	/*
+	 * Ask the fence device of @node to power it off and confirm; the
+	 * result comes back as an input of the next CRM step.
+	 */
+	int (*fence_node)(void *ctx, const char *node);
+};
+
+/*
+ * Check that every operation of @ops is set, so that a half-implemented
+ * environment fails at start-up rather than on the first failover.
+ * Returns 0, or -EINVAL with the name of the missing operation in
+ * *ret_missing (a static string).
+ */
+int hamgr_env_check(const struct hamgr_env_ops *ops, const char **ret_missing);
+
+/* ---------------------------------------------------------------------- */
+/* The cluster-wide settings file (ha/settings.cfg, ha-settings.cfg(5))     */
+
+/* Every timing of the HA stack, in milliseconds. */
+struct hamgr_settings {
+	uint32_t lease_ms;            /* an LRM or master lease lasts this long after its renewal */
+	uint32_t lease_renew_ms;      /* renewal interval, also the LRM's watchdog feed interval */
+	uint32_t watchdog_timeout_ms; /* watchdog expiry; whole seconds */
+	uint32_t margin_ms;           /* delivery skew and clock drift between nodes */
+	uint32_t corosync_detect_ms;  /* assumed: corosync drops a dead node after this */
+	uint32_t fence_delay_ms;      /* wait before asking a fence device */
+	uint32_t fence_timeout_ms;    /* a fence device that did not confirm by then failed */
+	uint32_t fence_confirm_ms;    /* assumed: a fence device powers off and confirms */
+	uint32_t guest_start_ms;      /* assumed: a guest start takes this long */
+	uint32_t safety_round_ms;     /* the slow periodic decision pass */
+	uint32_t lrm_workers;         /* guest operations an LRM runs at once */
+};
+
+/* The worst-case time from a node's power loss to its guests running elsewhere. */
+struct hamgr_budget {
+	uint64_t watchdog_ms; /* fencing by the watchdog alone */
+	uint64_t device_ms;   /* with a fence device that confirms the power-off */
+};
+
+/* Fill @ret with the defaults (see ha-settings.cfg(5) for the arithmetic). */
+void hamgr_settings_default(struct hamgr_settings *ret);
+
+/*
+ * Parse the settings file @text (@len bytes, borrowed) named @file (for
+ * messages).  Keys not in the file keep their defaults.  Then check the
+ * safety inequalities (hamgr_settings_check).  On success fills *ret and
+ * returns 0; otherwise returns -EINVAL and describes the first problem in
+ * *err: the line, the key and what is wrong, or the violated inequality.
+ */
+int hamgr_settings_parse(const char *file, const char *text, size_t len,
+			 struct hamgr_settings *ret, struct hamgr_error *err);
+
+/*
+ * Check the safety inequalities of @s; returns 0 or -EINVAL with the
+ * violated inequality, written out, in *err (file @file, line 0).
+ */
+int hamgr_settings_check(const struct hamgr_settings *s, const char *file,
+			 struct hamgr_error *err);
+
+/*
+ * How long survivors wait after the last renewal of a lost node's lease
+ * that they saw before its guests may be recovered without a fence device:
+ * lease + watchdog_timeout + margin, in nanoseconds.
+ */
+uint64_t hamgr_settings_fence_wait_ns(const struct hamgr_settings *s);
+
+/* The failover budget of @s (ha-settings.cfg(5), FAILOVER BUDGET). */
+void hamgr_settings_budget(const struct hamgr_settings *s, struct hamgr_budget *ret);
+
+#endif /* CLUSTERHA_HAMGR_H */

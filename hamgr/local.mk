@@ -1,0 +1,29 @@
+# hamgr/: the HA manager's logic as a library (libhamgr.a) and the
+# simulator that runs it over virtual nodes and a virtual clock.
+noinst_LIBRARIES += hamgr/libhamgr.a
+hamgr_libhamgr_a_SOURCES = \
+	hamgr/hamgr.h \
+	hamgr/hamgr-int.h \
+	hamgr/cfgline.c \
+	hamgr/env.c \
+	hamgr/settings.c
+hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+
+# Unit tests of the library: tests/unit/hamgr/test-<file>.c.
+UNIT_HAMGR_TESTS = \
+	tests/unit/hamgr/test-cfgline \
+	tests/unit/hamgr/test-env \
+	tests/unit/hamgr/test-settings
+
+check_PROGRAMS += $(UNIT_HAMGR_TESTS)
+TESTS += $(UNIT_HAMGR_TESTS)
+
+UNIT_HAMGR_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JSONC_CFLAGS)
+UNIT_HAMGR_LDADD = hamgr/libhamgr.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+tests_unit_hamgr_test_cfgline_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_cfgline_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_env_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_env_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_settings_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_settings_LDADD = $(UNIT_HAMGR_LDADD)
