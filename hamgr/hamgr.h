@@ -177,4 +177,120 @@ uint64_t hamgr_settings_fence_wait_ns(const struct hamgr_settings *s);
 /* The failover budget of @s (ha-settings.cfg(5), FAILOVER BUDGET). */
 void hamgr_settings_budget(const struct hamgr_settings *s, struct hamgr_budget *ret);
 
+/* ---------------------------------------------------------------------- */
+/* ha/resources.cfg (ha-resources.cfg(5))                                  */
+
+#define HAMGR_SID_MAX 32
+
+/* What the administrator asks for a resource. */
+enum hamgr_req_state {
+	HAMGR_REQ_STARTED,  /* keep it running somewhere */
+	HAMGR_REQ_STOPPED,  /* keep it stopped, but managed */
+	HAMGR_REQ_DISABLED, /* stopped; also clears the error state */
+	HAMGR_REQ_IGNORED,  /* HA leaves it alone */
+};
+
+/* One resource of ha/resources.cfg. */
+struct hamgr_resource {
+	char sid[HAMGR_SID_MAX]; /* "vm:100", "ct:101", "svc:name" */
+	enum hamgr_req_state state;
+	unsigned max_restart;    /* restarts on the same node after a failed start */
+	unsigned max_relocate;   /* other nodes tried after that */
+	char group[HAMGR_NODE_NAME_MAX]; /* node group from ha/rules.cfg, "" for none */
+	char comment[256];
+	unsigned line;           /* line of its section header, for messages */
+};
+
+/* All resources, sorted by sid. */
+struct hamgr_resources {
+	size_t n;
+	struct hamgr_resource *items;
+};
+
+/*
+ * Parse ha/resources.cfg text (@len bytes, borrowed) named @file.  On
+ * success *ret is a new list (free with hamgr_resources_free); otherwise
+ * -EINVAL with the first problem in *err, or -ENOMEM.
+ */
+int hamgr_resources_parse(const char *file, const char *text, size_t len,
+			  struct hamgr_resources **ret, struct hamgr_error *err);
+
+void hamgr_resources_free(struct hamgr_resources *res);
+
+/* The resource @sid, or NULL; O(log n). */
+const struct hamgr_resource *hamgr_resources_find(const struct hamgr_resources *res,
+						   const char *sid);
+
+/* Whether @sid is a well-formed service id ("vm:100", "ct:7", "svc:web-1"). */
+bool hamgr_sid_valid(const char *sid);
+
+/* The name of @state as written in the file ("started", ...). */
+const char *hamgr_req_state_name(enum hamgr_req_state state);
+
+/* ---------------------------------------------------------------------- */
+/* ha/rules.cfg: node groups and affinity between resources (ha-rules.cfg(5)) */
+
+struct hamgr_group_node {
+	char name[HAMGR_NODE_NAME_MAX];
+	unsigned priority; /* higher is preferred; 0 when not given */
+};
+
+/* Node affinity: where members of the group may or should run. */
+struct hamgr_group {
+	char name[HAMGR_NODE_NAME_MAX];
+	bool restricted; /* only on these nodes; else elsewhere when none is up */
+	bool nofailback; /* stay where it is when a better node comes back */
+	unsigned n_nodes;
+	struct hamgr_group_node nodes[HAMGR_MAX_NODES];
+	unsigned line;
+};
+
+enum hamgr_affinity_kind {
+	HAMGR_KEEP_TOGETHER, /* all on one node */
+	HAMGR_KEEP_APART,    /* each on a different node */
+};
+
+struct hamgr_affinity {
+	char name[HAMGR_NODE_NAME_MAX];
+	enum hamgr_affinity_kind kind;
+	size_t n_sids;
+	char (*sids)[HAMGR_SID_MAX];
+	unsigned line;
+};
+
+struct hamgr_rules {
+	size_t n_groups;
+	struct hamgr_group *groups;
+	size_t n_affinity;
+	struct hamgr_affinity *affinity;
+};
+
+/*
+ * Parse ha/rules.cfg text named @file:
+ *
+ *	group: NAME              together: NAME         apart: NAME
+ *		nodes n1:2,n2:1,n3       resources vm:100,vm:101
+ *		restricted 1
+ *		nofailback 0
+ *
+ * On success *ret is new (hamgr_rules_free); else -EINVAL with *err, or
+ * -ENOMEM.  Two resources both kept together and apart are refused.
+ */
+int hamgr_rules_parse(const char *file, const char *text, size_t len, struct hamgr_rules **ret,
+		      struct hamgr_error *err);
+
+void hamgr_rules_free(struct hamgr_rules *rules);
+
+/* The group @name or NULL. */
+const struct hamgr_group *hamgr_rules_group(const struct hamgr_rules *rules, const char *name);
+
+/*
+ * Check that every group a resource of @res names exists in @rules
+ * (@rules may be NULL: no rules file).  -EINVAL with the resource's line
+ * of @res_file in *err.  Affinity rules may name resources that do not
+ * exist (yet or any more); those names are ignored.
+ */
+int hamgr_rules_check_resources(const struct hamgr_rules *rules, const struct hamgr_resources *res,
+				const char *res_file, struct hamgr_error *err);
+
 #endif /* CLUSTERHA_HAMGR_H */

@@ -6,6 +6,8 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/hamgr-int.h \
 	hamgr/cfgline.c \
 	hamgr/env.c \
+	hamgr/resources_cfg.c \
+	hamgr/rules_cfg.c \
 	hamgr/settings.c
 hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 
@@ -13,6 +15,8 @@ hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-cfgline \
 	tests/unit/hamgr/test-env \
+	tests/unit/hamgr/test-resources_cfg \
+	tests/unit/hamgr/test-rules_cfg \
 	tests/unit/hamgr/test-settings
 
 check_PROGRAMS += $(UNIT_HAMGR_TESTS)
@@ -27,3 +31,7 @@ tests_unit_hamgr_test_env_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_env_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_settings_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_settings_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_resources_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_resources_cfg_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_rules_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_rules_cfg_LDADD = $(UNIT_HAMGR_LDADD)
