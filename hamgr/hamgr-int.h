@@ -64,4 +64,13 @@ int hamgr_parse_duration_ms(const char *s, uint64_t *ret);
 /* A node, group or rule name: 1-63 of [A-Za-z0-9_.-], starting alphanumerically. */
 bool hamgr_name_valid(const char *s);
 
+/* State names back to values: the enum value, or -EINVAL for an unknown name. */
+int hamgr_state_from_name(const char *const *names, size_t n, const char *name);
+int hamgr_node_state_parse(const char *name);
+int hamgr_svc_state_parse(const char *name);
+int hamgr_lrm_mode_parse(const char *name);
+
+/* Sort the services of @ms by sid after they were appended out of order. */
+void hamgr_manager_status_sort(struct hamgr_manager_status *ms);
+
 #endif /* CLUSTERHA_HAMGR_INT_H */

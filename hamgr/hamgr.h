@@ -293,4 +293,132 @@ const struct hamgr_group *hamgr_rules_group(const struct hamgr_rules *rules, con
 int hamgr_rules_check_resources(const struct hamgr_rules *rules, const struct hamgr_resources *res,
 				const char *res_file, struct hamgr_error *err);
 
+/* ---------------------------------------------------------------------- */
+/* Shared status: ha/manager_status and nodes/<node>/lrm_status (JSON)     */
+
+/* A node as the master CRM sees it. */
+enum hamgr_node_state {
+	HAMGR_NODE_ONLINE,      /* in the quorate membership, LRM can act */
+	HAMGR_NODE_MAINTENANCE, /* online, but its services are moved away */
+	HAMGR_NODE_UNKNOWN,     /* not in the membership, nothing of it to fence */
+	HAMGR_NODE_FENCE,       /* lost with services: waiting for the fence condition */
+	HAMGR_NODE_GONE,        /* removed from the cluster */
+};
+
+/* A service as the master CRM decided it. */
+enum hamgr_svc_state {
+	HAMGR_SVC_REQUEST_START, /* to be placed and started */
+	HAMGR_SVC_STARTED,       /* should run on .node */
+	HAMGR_SVC_REQUEST_STOP,  /* .node's LRM is to stop it */
+	HAMGR_SVC_STOPPED,       /* stopped (confirmed) */
+	HAMGR_SVC_MIGRATE,       /* live migration .node -> .target */
+	HAMGR_SVC_RELOCATE,      /* stop on .node, start on .target */
+	HAMGR_SVC_FENCE,         /* .node was lost; wait until it is provably dead */
+	HAMGR_SVC_RECOVERY,      /* .node is dead; to be started elsewhere */
+	HAMGR_SVC_FREEZE,        /* .node is shutting down with the freeze policy */
+	HAMGR_SVC_ERROR,         /* gave up; only requested state disabled clears it */
+};
+
+struct hamgr_node_status {
+	char name[HAMGR_NODE_NAME_MAX];
+	enum hamgr_node_state state;
+};
+
+struct hamgr_svc_status {
+	char sid[HAMGR_SID_MAX];
+	enum hamgr_svc_state state;
+	char node[HAMGR_NODE_NAME_MAX];   /* where it runs or ran; "" before placement */
+	char target[HAMGR_NODE_NAME_MAX]; /* migrate / relocate target, else "" */
+	uint64_t request_id; /* the request the LRM of .node executes once; 0 none */
+	unsigned restarts;   /* failed starts on .node so far */
+	unsigned relocations; /* moves to other nodes after failures so far */
+	uint64_t failed_nodes; /* bit i: a start failed on nodes[i] of the status */
+};
+
+/*
+ * ha/manager_status: written by the master only.  Holds no times: each
+ * master measures lease ages on its own clock, so a new master never
+ * trusts another node's clock.
+ */
+struct hamgr_manager_status {
+	char master[HAMGR_NODE_NAME_MAX];
+	uint64_t next_request_id; /* request ids are unique across masters */
+	unsigned n_nodes;
+	struct hamgr_node_status nodes[HAMGR_MAX_NODES];
+	size_t n_services; /* sorted by sid */
+	size_t cap_services;
+	struct hamgr_svc_status *services;
+};
+
+/* What the LRM of a node is doing. */
+enum hamgr_lrm_mode {
+	HAMGR_LRM_ACTIVE,      /* runs services */
+	HAMGR_LRM_MAINTENANCE, /* asks for its services to be moved away */
+	HAMGR_LRM_SHUTDOWN,    /* the node shuts down; services follow the policy */
+};
+
+/* The outcome of one request, reported once it finished. */
+struct hamgr_lrm_result {
+	char sid[HAMGR_SID_MAX];
+	uint64_t request_id;
+	int rc; /* 0 done, -errno failed */
+};
+
+/* nodes/<node>/lrm_status: written by that node's LRM only. */
+struct hamgr_lrm_status {
+	char node[HAMGR_NODE_NAME_MAX];
+	enum hamgr_lrm_mode mode;
+	size_t n_results; /* sorted by sid */
+	size_t cap_results;
+	struct hamgr_lrm_result *results;
+};
+
+const char *hamgr_node_state_name(enum hamgr_node_state state);
+const char *hamgr_svc_state_name(enum hamgr_svc_state state);
+const char *hamgr_lrm_mode_name(enum hamgr_lrm_mode mode);
+
+/* A new empty manager status (NULL with errno ENOMEM); free with _free. */
+struct hamgr_manager_status *hamgr_manager_status_new(void);
+void hamgr_manager_status_free(struct hamgr_manager_status *ms);
+
+/* The service @sid in @ms, or NULL; O(log n). */
+struct hamgr_svc_status *hamgr_manager_status_service(const struct hamgr_manager_status *ms,
+							const char *sid);
+
+/* Index of node @name in ms->nodes, adding it as @state when new; -ENOSPC when full. */
+int hamgr_manager_status_node(struct hamgr_manager_status *ms, const char *name,
+			      enum hamgr_node_state state);
+
+/*
+ * Make the service list follow @res: keep the status of every service
+ * still configured, add new ones (request_start when requested started,
+ * else stopped), drop removed ones.  O(n).  Returns 0 or -ENOMEM (then
+ * @ms is unchanged).
+ */
+int hamgr_manager_status_sync(struct hamgr_manager_status *ms, const struct hamgr_resources *res);
+
+/* A new empty LRM status of @node; free with _free. */
+struct hamgr_lrm_status *hamgr_lrm_status_new(const char *node);
+void hamgr_lrm_status_free(struct hamgr_lrm_status *ls);
+
+/* The result of @sid in @ls, or NULL. */
+const struct hamgr_lrm_result *hamgr_lrm_status_result(const struct hamgr_lrm_status *ls,
+							const char *sid);
+
+/* Record the result of request @request_id of @sid (replacing an older one). */
+int hamgr_lrm_status_set(struct hamgr_lrm_status *ls, const char *sid, uint64_t request_id,
+			 int rc);
+
+/*
+ * JSON encoding: *ret is a new NUL-terminated string (free()).  Decoding
+ * reads text named @file; -EINVAL with "FILE:LINE: problem" or
+ * "FILE: field: problem" in *err.
+ */
+int hamgr_manager_status_encode(const struct hamgr_manager_status *ms, char **ret);
+int hamgr_manager_status_decode(const char *file, const char *text, size_t len,
+				struct hamgr_manager_status **ret, struct hamgr_error *err);
+int hamgr_lrm_status_encode(const struct hamgr_lrm_status *ls, char **ret);
+int hamgr_lrm_status_decode(const char *file, const char *text, size_t len,
+			    struct hamgr_lrm_status **ret, struct hamgr_error *err);
+
 #endif /* CLUSTERHA_HAMGR_H */

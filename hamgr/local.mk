@@ -8,7 +8,9 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/env.c \
 	hamgr/resources_cfg.c \
 	hamgr/rules_cfg.c \
-	hamgr/settings.c
+	hamgr/settings.c \
+	hamgr/status.c \
+	hamgr/status_json.c
 hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 
 # Unit tests of the library: tests/unit/hamgr/test-<file>.c.
@@ -17,7 +19,9 @@ UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-env \
 	tests/unit/hamgr/test-resources_cfg \
 	tests/unit/hamgr/test-rules_cfg \
-	tests/unit/hamgr/test-settings
+	tests/unit/hamgr/test-settings \
+	tests/unit/hamgr/test-status \
+	tests/unit/hamgr/test-status_json
 
 check_PROGRAMS += $(UNIT_HAMGR_TESTS)
 TESTS += $(UNIT_HAMGR_TESTS)
@@ -35,3 +39,7 @@ tests_unit_hamgr_test_resources_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_resources_cfg_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_rules_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_rules_cfg_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_status_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_status_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_status_json_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_status_json_LDADD = $(UNIT_HAMGR_LDADD)
