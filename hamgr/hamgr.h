@@ -392,8 +392,8 @@ int hamgr_manager_status_node(struct hamgr_manager_status *ms, const char *name,
 /*
  * Make the service list follow @res: keep the status of every service
  * still configured, add new ones (request_start when requested started,
- * else stopped), drop removed ones.  O(n).  Returns 0 or -ENOMEM (then
- * @ms is unchanged).
+ * else stopped), drop removed ones.  O(n).  Returns the number of
+ * services added or dropped, or -ENOMEM (then @ms is unchanged).
  */
 int hamgr_manager_status_sync(struct hamgr_manager_status *ms, const struct hamgr_resources *res);
 
@@ -420,5 +420,99 @@ int hamgr_manager_status_decode(const char *file, const char *text, size_t len,
 int hamgr_lrm_status_encode(const struct hamgr_lrm_status *ls, char **ret);
 int hamgr_lrm_status_decode(const char *file, const char *text, size_t len,
 			    struct hamgr_lrm_status **ret, struct hamgr_error *err);
+
+/* ---------------------------------------------------------------------- */
+/* Fencing rule and placement                                              */
+
+/* What the master knows of one configured node when it decides. */
+struct hamgr_node_view {
+	char name[HAMGR_NODE_NAME_MAX];
+	bool online;       /* in this (quorate) membership */
+	enum hamgr_lrm_mode mode;              /* from its lrm_status; active if none */
+	const struct hamgr_lrm_status *lrm;    /* borrowed; NULL when unreadable */
+	/*
+	 * Its agent lease ha_agent_<node> as this node saw it: held is false
+	 * when it never existed or was released (its LRM then runs nothing);
+	 * renewed_ns is this node's monotonic time of the last renewal it saw
+	 * delivered, or of the moment it learned of the lease.
+	 */
+	bool lease_held;
+	uint64_t lease_renewed_ns;
+	bool fenced_off;   /* a fence device confirmed it off since it was lost */
+};
+
+/*
+ * The fencing rule: may the services of lost node @n be started elsewhere
+ * at @now_ns?  True when a fence device confirmed it off, when it holds no
+ * agent lease, or once lease + watchdog_timeout + margin have passed since
+ * the last renewal of its lease seen here.
+ */
+bool hamgr_fence_done(const struct hamgr_settings *s, const struct hamgr_node_view *n,
+		      uint64_t now_ns);
+
+/* Storage reachability: can @node run @sid (all of its storages visible there)? */
+typedef bool (*hamgr_can_run_fn)(void *ctx, const char *sid, const char *node);
+
+/* Everything a decision pass reads besides the manager status. */
+struct hamgr_crm_input {
+	uint64_t now_ns;
+	bool quorate;
+	const struct hamgr_settings *settings;
+	const struct hamgr_resources *resources;
+	const struct hamgr_rules *rules;  /* NULL: no rules file */
+	unsigned n_nodes;                 /* every configured node */
+	const struct hamgr_node_view *nodes;
+	hamgr_can_run_fn can_run;         /* NULL: every node reaches every storage */
+	void *can_run_ctx;
+};
+
+/* Admin commands, read from ha/crm_commands. */
+enum hamgr_cmd_kind {
+	HAMGR_CMD_MIGRATE,
+	HAMGR_CMD_RELOCATE,
+};
+
+struct hamgr_cmd {
+	enum hamgr_cmd_kind kind;
+	char sid[HAMGR_SID_MAX];
+	char node[HAMGR_NODE_NAME_MAX];
+};
+
+/* What the environment must do after a pass. */
+struct hamgr_crm_output {
+	bool changed;  /* the manager status changed: write it */
+	unsigned n_fence;  /* nodes to power off through their fence device */
+	char fence[HAMGR_MAX_NODES][HAMGR_NODE_NAME_MAX];
+	char why[256]; /* the last reason a service could not be placed, for the log */
+};
+
+/*
+ * Placement: the node @sid should run on, into @ret_node, among online
+ * nodes that reach its storage, are not in @exclude (bit i = ms->nodes[i]),
+ * by group priority, restriction and affinity rules, then the least
+ * loaded (@load[i]: services on ms->nodes[i]), then @prefer (its current
+ * node, to avoid needless moves), then by name.  Returns 0, or -ENOENT
+ * with the reason in @why (@why_size bytes).
+ */
+int hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input *in,
+		const char *sid, uint64_t exclude, const unsigned *load, const char *prefer,
+		char *ret_node, char *why, size_t why_size);
+
+/* The CRM's memory between passes that is not shared (fence requests). */
+typedef struct hamgr_crm hamgr_crm_t;
+
+hamgr_crm_t *hamgr_crm_new(void);
+void hamgr_crm_free(hamgr_crm_t *crm);
+
+/*
+ * One decision pass of the master: update @ms (node and service states,
+ * new request ids) from @in and the admin commands @cmds (@n_cmds, may be
+ * 0), and say in @out what to write and whom to fence.  Does nothing
+ * without quorum.  Deterministic: same inputs, same result.
+ * Returns 0 or -ENOMEM.
+ */
+int hamgr_crm_step(hamgr_crm_t *crm, struct hamgr_manager_status *ms,
+		   const struct hamgr_crm_input *in, const struct hamgr_cmd *cmds, size_t n_cmds,
+		   struct hamgr_crm_output *out);
 
 #endif /* CLUSTERHA_HAMGR_H */

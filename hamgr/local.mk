@@ -5,7 +5,10 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/hamgr.h \
 	hamgr/hamgr-int.h \
 	hamgr/cfgline.c \
+	hamgr/crm.c \
 	hamgr/env.c \
+	hamgr/fence_rule.c \
+	hamgr/placement.c \
 	hamgr/resources_cfg.c \
 	hamgr/rules_cfg.c \
 	hamgr/settings.c \
@@ -16,7 +19,10 @@ hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 # Unit tests of the library: tests/unit/hamgr/test-<file>.c.
 UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-cfgline \
+	tests/unit/hamgr/test-crm \
 	tests/unit/hamgr/test-env \
+	tests/unit/hamgr/test-fence_rule \
+	tests/unit/hamgr/test-placement \
 	tests/unit/hamgr/test-resources_cfg \
 	tests/unit/hamgr/test-rules_cfg \
 	tests/unit/hamgr/test-settings \
@@ -43,3 +49,10 @@ tests_unit_hamgr_test_status_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_status_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_status_json_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_status_json_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_crm_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_crm_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_fence_rule_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_fence_rule_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_placement_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_placement_LDADD = $(UNIT_HAMGR_LDADD)
+EXTRA_DIST += tests/unit/hamgr/crm-fixture.h

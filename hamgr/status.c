@@ -147,7 +147,7 @@ hamgr_manager_status_sync(struct hamgr_manager_status *ms, const struct hamgr_re
 {
 	struct hamgr_svc_status *out = calloc(res->n ? res->n : 1, sizeof(*out));
 	size_t i = 0, j = 0, n = 0;
-	int c;
+	int c, changes = 0;
 
 	if (!out)
 		return -ENOMEM;
@@ -158,22 +158,25 @@ hamgr_manager_status_sync(struct hamgr_manager_status *ms, const struct hamgr_re
 		c = i < ms->n_services ? strcmp(ms->services[i].sid, r->sid) : 1;
 		if (c < 0) {
 			i++; /* no longer configured */
+			changes++;
 			continue;
 		}
 		if (c == 0) {
 			out[n++] = ms->services[i++];
 		} else {
+			changes++;
 			strcpy(out[n].sid, r->sid);
 			out[n++].state = r->state == HAMGR_REQ_STARTED ? HAMGR_SVC_REQUEST_START
 								       : HAMGR_SVC_STOPPED;
 		}
 		j++;
 	}
+	changes += (int)(ms->n_services - i); /* removed at the end */
 	free(ms->services);
 	ms->services = out;
 	ms->n_services = n;
 	ms->cap_services = res->n ? res->n : 1;
-	return 0;
+	return changes;
 }
 
 struct hamgr_lrm_status *

@@ -32,7 +32,7 @@ test_sync_keeps_adds_and_drops(void **state)
 
 	assert_non_null(ms);
 	assert_int_equal(ms->next_request_id, 1);
-	assert_int_equal(hamgr_manager_status_sync(ms, a), 0);
+	assert_int_equal(hamgr_manager_status_sync(ms, a), 3);
 	assert_int_equal(ms->n_services, 3);
 	assert_int_equal(hamgr_manager_status_service(ms, "vm:100")->state,
 			 HAMGR_SVC_REQUEST_START);
@@ -42,7 +42,8 @@ test_sync_keeps_adds_and_drops(void **state)
 	strcpy(s->node, "n1");
 	s->request_id = 7;
 
-	assert_int_equal(hamgr_manager_status_sync(ms, b), 0);
+	assert_int_equal(hamgr_manager_status_sync(ms, b), 2);
+	assert_int_equal(hamgr_manager_status_sync(ms, b), 0); /* nothing new */
 	assert_int_equal(ms->n_services, 3);
 	s = hamgr_manager_status_service(ms, "vm:100");
 	assert_int_equal(s->state, HAMGR_SVC_STARTED); /* kept */
