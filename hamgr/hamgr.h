@@ -515,4 +515,45 @@ int hamgr_crm_step(hamgr_crm_t *crm, struct hamgr_manager_status *ms,
 		   const struct hamgr_crm_input *in, const struct hamgr_cmd *cmds, size_t n_cmds,
 		   struct hamgr_crm_output *out);
 
+/* ---------------------------------------------------------------------- */
+/* The LRM: one per node, driven through the environment                   */
+
+/*
+ * May an LRM whose lease renewal was last delivered at @renewed_ns (0:
+ * never) feed its watchdog at @now_ns?  Only while that renewal is less
+ * than `lease` old.
+ */
+bool hamgr_lrm_may_feed(const struct hamgr_settings *s, uint64_t renewed_ns, uint64_t now_ns);
+
+typedef struct hamgr_lrm hamgr_lrm_t;
+
+/*
+ * A new LRM for node @node (copied), using @ops/@ctx (borrowed, must
+ * outlive it; checked with hamgr_env_check).  It reads its previous
+ * nodes/<node>/lrm_status so that requests it reported before a restart
+ * are not executed again.  NULL with errno set on failure.
+ */
+hamgr_lrm_t *hamgr_lrm_new(const struct hamgr_env_ops *ops, void *ctx, const char *node);
+void hamgr_lrm_free(hamgr_lrm_t *lrm);
+
+/*
+ * One round, run every lease_renew and whenever membership or a status
+ * file changes: renew the agent lease ha_agent_<node> when it has
+ * services, feed the watchdog only while the lease is fresh (and never
+ * again once it ran out), start the guest operations of new requests
+ * (each request id once, at most lrm_workers at a time), stop guests whose
+ * requested state is stopped or disabled even without a master, and write
+ * its lrm_status when it changed.  Returns 0 or -errno of a failed write.
+ */
+int hamgr_lrm_tick(hamgr_lrm_t *lrm);
+
+/* The guest operation of request @request_id on @sid finished with @rc (0 or -errno). */
+int hamgr_lrm_op_done(hamgr_lrm_t *lrm, const char *sid, uint64_t request_id, int rc);
+
+/* Switch the mode reported to the master (maintenance, shutdown, active). */
+void hamgr_lrm_set_mode(hamgr_lrm_t *lrm, enum hamgr_lrm_mode mode);
+
+/* Whether the LRM's agent lease ran out, so that it stopped feeding for good. */
+bool hamgr_lrm_lease_lost(const hamgr_lrm_t *lrm);
+
 #endif /* CLUSTERHA_HAMGR_H */

@@ -8,6 +8,7 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/crm.c \
 	hamgr/env.c \
 	hamgr/fence_rule.c \
+	hamgr/lrm.c \
 	hamgr/placement.c \
 	hamgr/resources_cfg.c \
 	hamgr/rules_cfg.c \
@@ -22,6 +23,7 @@ UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-crm \
 	tests/unit/hamgr/test-env \
 	tests/unit/hamgr/test-fence_rule \
+	tests/unit/hamgr/test-lrm \
 	tests/unit/hamgr/test-placement \
 	tests/unit/hamgr/test-resources_cfg \
 	tests/unit/hamgr/test-rules_cfg \
@@ -55,4 +57,6 @@ tests_unit_hamgr_test_fence_rule_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_fence_rule_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_placement_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_placement_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_lrm_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_lrm_LDADD = $(UNIT_HAMGR_LDADD)
 EXTRA_DIST += tests/unit/hamgr/crm-fixture.h
