@@ -556,4 +556,50 @@ void hamgr_lrm_set_mode(hamgr_lrm_t *lrm, enum hamgr_lrm_mode mode);
 /* Whether the LRM's agent lease ran out, so that it stopped feeding for good. */
 bool hamgr_lrm_lease_lost(const hamgr_lrm_t *lrm);
 
+/* ---------------------------------------------------------------------- */
+/* ha/crm_commands and the master CRM, driven through the environment      */
+
+/*
+ * Parse ha/crm_commands: one command a line, "migrate SID NODE" or
+ * "relocate SID NODE".  *ret (free()) holds *ret_n commands; -EINVAL with
+ * the line in *err.
+ */
+int hamgr_cmds_parse(const char *file, const char *text, size_t len, struct hamgr_cmd **ret,
+		     size_t *ret_n, struct hamgr_error *err);
+
+typedef struct hamgr_master hamgr_master_t;
+
+/*
+ * The CRM of node @node (copied) over @ops/@ctx (borrowed).  @can_run
+ * (may be NULL) says which node reaches a service's storage.  NULL with
+ * errno set on failure.
+ */
+hamgr_master_t *hamgr_master_new(const struct hamgr_env_ops *ops, void *ctx, const char *node,
+				 hamgr_can_run_fn can_run, void *can_run_ctx);
+void hamgr_master_free(hamgr_master_t *m);
+
+/*
+ * One round, on every membership or status file change and every
+ * lease_renew: with quorum, take or renew the ha_manager lease; as
+ * master, read the configuration, the LRM statuses, the agent leases and
+ * ha/crm_commands, run hamgr_crm_step, write ha/manager_status when it
+ * changed, and ask fence devices.  A configuration file with an error
+ * keeps the last good one, and the error is kept for
+ * hamgr_master_last_error().  Returns 0 or -errno of a failed write.
+ */
+int hamgr_master_tick(hamgr_master_t *m);
+
+/* The fence device of @node answered: @rc 0 means it is confirmed off. */
+void hamgr_master_fence_result(hamgr_master_t *m, const char *node, int rc);
+
+/* Whether this CRM is the master now. */
+bool hamgr_master_active(const hamgr_master_t *m);
+
+/*
+ * The last configuration or status problem (a parse error naming file
+ * and line, or why a service could not be placed), "" when none; cleared
+ * by reading.  The string stays valid until the next call.
+ */
+const char *hamgr_master_last_error(hamgr_master_t *m);
+
 #endif /* CLUSTERHA_HAMGR_H */

@@ -6,9 +6,11 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/hamgr-int.h \
 	hamgr/cfgline.c \
 	hamgr/crm.c \
+	hamgr/crm_commands.c \
 	hamgr/env.c \
 	hamgr/fence_rule.c \
 	hamgr/lrm.c \
+	hamgr/master.c \
 	hamgr/placement.c \
 	hamgr/resources_cfg.c \
 	hamgr/rules_cfg.c \
@@ -60,3 +62,25 @@ tests_unit_hamgr_test_placement_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_lrm_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_lrm_LDADD = $(UNIT_HAMGR_LDADD)
 EXTRA_DIST += tests/unit/hamgr/crm-fixture.h
+
+# The simulator links the same library objects as the daemons will.
+noinst_PROGRAMS += hamgr/ha-sim
+hamgr_ha_sim_SOURCES = \
+	hamgr/sim/sim.h \
+	hamgr/sim/world-int.h \
+	hamgr/sim/ha-sim.c \
+	hamgr/sim/report.c \
+	hamgr/sim/run.c \
+	hamgr/sim/scenario.c \
+	hamgr/sim/world.c
+hamgr_ha_sim_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
+
+# Scenario suite: each tests/sim/*.scn runs through ha-sim, which exits
+# non-zero when an invariant broke or the outcome is not the expected one.
+SIM_SCENARIOS = \
+	tests/sim/poweroff-watchdog.scn
+TEST_EXTENSIONS = .scn
+SCN_LOG_COMPILER = $(builddir)/hamgr/ha-sim
+TESTS += $(SIM_SCENARIOS)
+EXTRA_DIST += $(SIM_SCENARIOS)

@@ -10,7 +10,7 @@ LAB_TESTS = \
 	tests/lab/two-instances.test \
 	tests/lab/down-cleanup.test
 
-TEST_EXTENSIONS = .test
+TEST_EXTENSIONS += .test
 # The lab starts the daemons of this build tree.
 AM_TESTS_ENVIRONMENT = LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
 EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh $(LAB_TESTS)
