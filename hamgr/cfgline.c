@@ -165,3 +165,15 @@ hamgr_name_valid(const char *s)
 			return false;
 	return n < HAMGR_NODE_NAME_MAX;
 }
+
+bool
+hamgr_text_same(char **cached, char *text)
+{
+	if (*cached && text && strcmp(*cached, text) == 0) {
+		free(text);
+		return true;
+	}
+	free(*cached);
+	*cached = text;
+	return false;
+}

@@ -30,6 +30,8 @@ hamgr_env_check(const struct hamgr_env_ops *ops, const char **ret_missing)
 		missing = "lease_renew";
 	else if (!ops->lease_release)
 		missing = "lease_release";
+	else if (!ops->lease_steal)
+		missing = "lease_steal";
 	else if (!ops->lease_info)
 		missing = "lease_info";
 	else if (!ops->watchdog_open)

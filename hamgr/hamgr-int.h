@@ -61,6 +61,12 @@ int hamgr_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
  */
 int hamgr_parse_duration_ms(const char *s, uint64_t *ret);
 
+/*
+ * Cache of a file's last text: true when @text (taken, may be NULL) equals
+ * *cached (then @text is freed); else @text replaces *cached and false.
+ */
+bool hamgr_text_same(char **cached, char *text);
+
 /* A node, group or rule name: 1-63 of [A-Za-z0-9_.-], starting alphanumerically. */
 bool hamgr_name_valid(const char *s);
 

@@ -91,6 +91,15 @@ struct hamgr_env_ops {
 	int (*lease_acquire)(void *ctx, const char *name);
 	int (*lease_renew)(void *ctx, const char *name);
 	int (*lease_release)(void *ctx, const char *name);
+	/*
+	 * Take lease @name from a holder that is not in this node's quorate
+	 * membership, without waiting for it to run out; -EBUSY while the
+	 * holder is a member.  Only for leases whose holder acts solely by
+	 * writing shared files (the master's ha_manager), which a node outside
+	 * the primary component cannot do; never for agent leases, which
+	 * guard running guests.
+	 */
+	int (*lease_steal)(void *ctx, const char *name);
 	/* What this node saw of lease @name; -ENOENT when it never existed. */
 	int (*lease_info)(void *ctx, const char *name, struct hamgr_lease_info *ret);
 	/*

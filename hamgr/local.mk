@@ -78,9 +78,39 @@ hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
 
 # Scenario suite: each tests/sim/*.scn runs through ha-sim, which exits
 # non-zero when an invariant broke or the outcome is not the expected one.
-SIM_SCENARIOS = \
-	tests/sim/poweroff-watchdog.scn
-TEST_EXTENSIONS = .scn
+HA_SIM_SCENARIOS = \
+	tests/sim/error-cleared-by-disable.scn \
+	tests/sim/failback.scn \
+	tests/sim/group-priority.scn \
+	tests/sim/keep-apart.scn \
+	tests/sim/keep-together.scn \
+	tests/sim/maintenance.scn \
+	tests/sim/many-services.scn \
+	tests/sim/master-failover-during-recovery.scn \
+	tests/sim/master-poweroff-fence-device.scn \
+	tests/sim/migrate-command.scn \
+	tests/sim/migrate-source-dies.scn \
+	tests/sim/migrate-target-dies.scn \
+	tests/sim/node-back-while-fenced.scn \
+	tests/sim/nofailback.scn \
+	tests/sim/partition-1-2.scn \
+	tests/sim/poweroff-fence-device.scn \
+	tests/sim/poweroff-watchdog.scn \
+	tests/sim/quorum-loss.scn \
+	tests/sim/relocate-command.scn \
+	tests/sim/restart-relocate-error.scn \
+	tests/sim/restricted-no-node.scn \
+	tests/sim/short-blip.scn \
+	tests/sim/split-2-2.scn \
+	tests/sim/stop-and-start.scn \
+	tests/sim/storage-reachability.scn \
+	tests/sim/unsafe-settings-refused.scn
+TEST_EXTENSIONS = .scn .sh
 SCN_LOG_COMPILER = $(builddir)/hamgr/ha-sim
-TESTS += $(SIM_SCENARIOS)
-EXTRA_DIST += $(SIM_SCENARIOS)
+SH_LOG_COMPILER = $(SHELL)
+# Same scenario, same output; and bad scenario files are refused clearly.
+SIM_CHECKS = tests/sim/deterministic.sh tests/sim/scenario-errors.sh
+TESTS += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
+EXTRA_DIST += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
+AM_TESTS_ENVIRONMENT = HA_SIM='$(abs_builddir)/hamgr/ha-sim'; export HA_SIM; \
+	SIM_DIR='$(abs_srcdir)/tests/sim'; export SIM_DIR;

@@ -22,6 +22,7 @@ struct local {
 	uint64_t busy_id;   /* its request id (0: a local stop) */
 	enum hamgr_guest_op busy_op;
 	uint64_t done_id;   /* last request id executed (started) */
+	bool asserted;      /* this LRM instance started it or saw it running */
 };
 
 struct hamgr_lrm {
@@ -40,6 +41,10 @@ struct hamgr_lrm {
 	unsigned busy;        /* operations in flight */
 	size_t n_local, cap_local;
 	struct local *local;  /* sorted by sid */
+	/* The last files read and what they parsed to, reused while unchanged. */
+	char *ms_text, *res_text;
+	struct hamgr_manager_status *ms;
+	struct hamgr_resources *res;
 };
 
 bool
@@ -147,6 +152,10 @@ hamgr_lrm_free(hamgr_lrm_t *lrm)
 	if (!lrm)
 		return;
 	hamgr_lrm_status_free(lrm->status);
+	hamgr_manager_status_free(lrm->ms);
+	hamgr_resources_free(lrm->res);
+	free(lrm->ms_text);
+	free(lrm->res_text);
 	free(lrm->local);
 	free(lrm);
 }
@@ -251,6 +260,7 @@ run_op(hamgr_lrm_t *lrm, struct local *l, enum hamgr_guest_op op, const char *ta
 	l->busy = true;
 	l->busy_id = id;
 	l->busy_op = op;
+	l->asserted = true;
 	if (id)
 		l->done_id = id;
 	lrm->busy++;
@@ -305,7 +315,15 @@ run_requests(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms, bool may_s
 		if (op == HAMGR_OP_MIGRATE && !target_armed(lrm, s->target))
 			continue; /* retried next round */
 		l = local_get(lrm, s->sid, true);
-		if (!l || l->busy || l->done_id >= s->request_id)
+		if (!l || l->busy)
+			continue;
+		/*
+		 * Each request runs once, with one exception: a start is
+		 * idempotent, and after this LRM (re)started nothing may run
+		 * here, so it asserts every start it is responsible for once.
+		 */
+		if (l->done_id >= s->request_id &&
+		    !(op == HAMGR_OP_START && !l->asserted && l->done_id == s->request_id))
 			continue;
 		run_op(lrm, l, op, op == HAMGR_OP_MIGRATE ? s->target : NULL, s->request_id);
 	}
@@ -346,8 +364,8 @@ write_status(hamgr_lrm_t *lrm)
 int
 hamgr_lrm_tick(hamgr_lrm_t *lrm)
 {
-	struct hamgr_manager_status *ms = NULL;
-	struct hamgr_resources *res = NULL;
+	const struct hamgr_manager_status *ms;
+	const struct hamgr_resources *res;
 	struct hamgr_membership mb;
 	struct hamgr_error err;
 	char *text;
@@ -356,14 +374,22 @@ hamgr_lrm_tick(hamgr_lrm_t *lrm)
 	int r = 0;
 
 	load_settings(lrm);
+	/* Decoding 1,000s of services every round is wasted when nothing changed. */
 	text = read_file(lrm, "ha/manager_status", &len);
-	if (text && hamgr_manager_status_decode("ha/manager_status", text, len, &ms, &err) < 0)
-		ms = NULL;
-	free(text);
+	if (!hamgr_text_same(&lrm->ms_text, text)) {
+		hamgr_manager_status_free(lrm->ms);
+		if (!text || hamgr_manager_status_decode("ha/manager_status", text, len, &lrm->ms,
+							 &err) < 0)
+			lrm->ms = NULL;
+	}
 	text = read_file(lrm, "ha/resources.cfg", &len);
-	if (text && hamgr_resources_parse("ha/resources.cfg", text, len, &res, &err) < 0)
-		res = NULL;
-	free(text);
+	if (!hamgr_text_same(&lrm->res_text, text)) {
+		hamgr_resources_free(lrm->res);
+		if (!text || hamgr_resources_parse("ha/resources.cfg", text, len, &lrm->res, &err) < 0)
+			lrm->res = NULL;
+	}
+	ms = lrm->ms;
+	res = lrm->res;
 	if (lrm->ops->membership(lrm->ctx, &mb) < 0)
 		mb.quorate = false;
 
@@ -374,8 +400,6 @@ hamgr_lrm_tick(hamgr_lrm_t *lrm)
 	enforce_stopped(lrm, res);
 	if (lrm->dirty && mb.quorate)
 		r = write_status(lrm);
-	hamgr_manager_status_free(ms);
-	hamgr_resources_free(res);
 	return r;
 }
 

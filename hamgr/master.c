@@ -28,6 +28,10 @@ struct hamgr_master {
 	bool active;
 	uint64_t renewed_ns, tried_ns;
 	char fenced_off[HAMGR_MAX_NODES][HAMGR_NODE_NAME_MAX]; /* confirmed by a device */
+	/* Files read last time, so unchanged ones are not parsed again. */
+	char *cfg_text[3];
+	char *lrm_text[HAMGR_MAX_NODES];
+	struct hamgr_lrm_status *lrm[HAMGR_MAX_NODES];
 	char error[sizeof(((struct hamgr_error *)0)->text)];
 	char error_out[sizeof(((struct hamgr_error *)0)->text)];
 };
@@ -62,6 +66,12 @@ hamgr_master_free(hamgr_master_t *m)
 	hamgr_resources_free(m->res);
 	hamgr_rules_free(m->rules);
 	hamgr_crm_free(m->crm);
+	for (int i = 0; i < 3; i++)
+		free(m->cfg_text[i]);
+	for (int i = 0; i < HAMGR_MAX_NODES; i++) {
+		free(m->lrm_text[i]);
+		hamgr_lrm_status_free(m->lrm[i]);
+	}
 	free(m);
 }
 
@@ -128,10 +138,23 @@ load_config(hamgr_master_t *m)
 	struct hamgr_resources *res = NULL;
 	struct hamgr_rules *rules = NULL;
 	struct hamgr_error err;
+	bool same = true;
 	char *text;
 	size_t len;
 
 	text = read_file(m, "ha/settings.cfg", &len);
+	same &= hamgr_text_same(&m->cfg_text[0], text ? strdup(text) : NULL);
+	{
+		char *t2 = read_file(m, "ha/rules.cfg", &len);
+
+		same &= hamgr_text_same(&m->cfg_text[1], t2);
+		t2 = read_file(m, "ha/resources.cfg", &len);
+		same &= hamgr_text_same(&m->cfg_text[2], t2);
+	}
+	if (same && m->res) {
+		free(text);
+		return;
+	}
 	if (text && hamgr_settings_parse("ha/settings.cfg", text, len, &m->settings, &err) < 0)
 		strcpy(m->error, err.text);
 	free(text);
@@ -176,7 +199,13 @@ keep_mastership(hamgr_master_t *m, bool quorate)
 		return false;
 	}
 	if (!m->active) {
-		if (o->lease_acquire(m->ctx, MASTER_LEASE) < 0)
+		/*
+		 * A master that left the primary component can no longer write
+		 * anything, so its lease need not run out first: that keeps a
+		 * master failover inside corosync's detection time.
+		 */
+		if (o->lease_acquire(m->ctx, MASTER_LEASE) < 0 &&
+		    o->lease_steal(m->ctx, MASTER_LEASE) < 0)
 			return false;
 		/* A new term starts with no memory of an earlier one. */
 		hamgr_crm_free(m->crm);
@@ -199,8 +228,7 @@ keep_mastership(hamgr_master_t *m, bool quorate)
 
 /* The view of every configured node: membership, LRM status, lease, fencing. */
 static void
-build_views(hamgr_master_t *m, const struct hamgr_membership *mb, struct hamgr_node_view *v,
-	    struct hamgr_lrm_status **lrm)
+build_views(hamgr_master_t *m, const struct hamgr_membership *mb, struct hamgr_node_view *v)
 {
 	char path[HAMGR_NODE_NAME_MAX + 32], *text;
 	struct hamgr_lease_info info;
@@ -216,12 +244,14 @@ build_views(hamgr_master_t *m, const struct hamgr_membership *mb, struct hamgr_n
 		v[i].fenced_off = is_fenced_off(m, v[i].name);
 		snprintf(path, sizeof(path), "nodes/%s/lrm_status", v[i].name);
 		text = read_file(m, path, &len);
-		lrm[i] = NULL;
-		if (text && hamgr_lrm_status_decode(path, text, len, &lrm[i], &err) < 0)
-			strcpy(m->error, err.text);
-		free(text);
-		v[i].lrm = lrm[i];
-		v[i].mode = lrm[i] ? lrm[i]->mode : HAMGR_LRM_ACTIVE;
+		if (!hamgr_text_same(&m->lrm_text[i], text)) {
+			hamgr_lrm_status_free(m->lrm[i]);
+			m->lrm[i] = NULL;
+			if (text && hamgr_lrm_status_decode(path, text, len, &m->lrm[i], &err) < 0)
+				strcpy(m->error, err.text);
+		}
+		v[i].lrm = m->lrm[i];
+		v[i].mode = m->lrm[i] ? m->lrm[i]->mode : HAMGR_LRM_ACTIVE;
 		snprintf(path, sizeof(path), "ha_agent_%s", v[i].name);
 		if (m->ops->lease_info(m->ctx, path, &info) == 0 && info.holder[0]) {
 			v[i].lease_held = true;
@@ -272,7 +302,6 @@ take_commands(hamgr_master_t *m, struct hamgr_cmd **cmds, size_t *n)
 static int
 decide(hamgr_master_t *m, const struct hamgr_membership *mb)
 {
-	struct hamgr_lrm_status *lrm[HAMGR_MAX_NODES] = {NULL};
 	struct hamgr_node_view views[HAMGR_MAX_NODES];
 	struct hamgr_manager_status *ms = load_status(m);
 	struct hamgr_crm_output out;
@@ -284,7 +313,7 @@ decide(hamgr_master_t *m, const struct hamgr_membership *mb)
 
 	if (!ms)
 		return 0;
-	build_views(m, mb, views, lrm);
+	build_views(m, mb, views);
 	take_commands(m, &cmds, &n_cmds);
 	in = (struct hamgr_crm_input){
 		.now_ns = m->ops->now_ns(m->ctx),
@@ -310,8 +339,6 @@ decide(hamgr_master_t *m, const struct hamgr_membership *mb)
 		strcpy(m->error, out.why);
 	free(json);
 	free(cmds);
-	for (unsigned i = 0; i < mb->n_nodes; i++)
-		hamgr_lrm_status_free(lrm[i]);
 	hamgr_manager_status_free(ms);
 	return r;
 }

@@ -115,6 +115,23 @@ check(sim_world_t *w, const struct hamgr_manager_status *ms, const struct sim_ex
 		fprintf(w->log, "EXPECTED (line %u): %s %sfenced, it was %sfenced\n", e->line,
 			e->node, e->count ? "" : "not ", w->nodes[i].fenced ? "" : "not ");
 		return 1;
+	case SIM_EXPECT_ALL_RUNNING:
+		for (size_t k = 0; ms && k < ms->n_services; k++) {
+			const struct sim_guest *g;
+
+			s = &ms->services[k];
+			if (s->state != HAMGR_SVC_STARTED)
+				continue;
+			g = sim_world_guest(w, s->sid);
+			i = sim_node_index(w->sc, s->node);
+			if (i < 0 || g->running != 1ull << i) {
+				fprintf(w->log, "EXPECTED (line %u): %s started on %s runs there "
+						"(and only there)\n",
+					e->line, s->sid, s->node);
+				return 1;
+			}
+		}
+		return 0;
 	case SIM_EXPECT_RECOVERY:
 		if (w->recoveries && w->max_recovery_ns <= (uint64_t)e->count * SIM_MS)
 			return 0;

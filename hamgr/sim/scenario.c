@@ -201,6 +201,10 @@ parse_expect(struct parser *p)
 		e->count = w[0] == 'f';
 		return node_arg(p, e->node);
 	}
+	if (strcmp(w, "all-running") == 0) {
+		e->kind = SIM_EXPECT_ALL_RUNNING;
+		return 0;
+	}
 	if (strcmp(w, "recovery-within") == 0) {
 		e->kind = SIM_EXPECT_RECOVERY;
 		if (duration_arg(p, &ns) < 0)
@@ -209,8 +213,8 @@ parse_expect(struct parser *p)
 		return 0;
 	}
 	if (!hamgr_sid_valid(w))
-		return fail(p, "expect: expected a service id, fenced, not-fenced or "
-			       "recovery-within, not", w);
+		return fail(p, "expect: expected a service id, fenced, not-fenced, "
+			       "all-running or recovery-within, not", w);
 	e->kind = SIM_EXPECT_STATE;
 	strcpy(e->sid, w);
 	w = word(p);

@@ -44,6 +44,7 @@ enum sim_expect_kind {
 	SIM_EXPECT_STATE,    /* sid state node */
 	SIM_EXPECT_FENCED,   /* node was fenced (count 1) or not (0) */
 	SIM_EXPECT_RECOVERY, /* every recovery within count ms */
+	SIM_EXPECT_ALL_RUNNING, /* every started service runs on its node, and only there */
 };
 
 struct sim_expect {

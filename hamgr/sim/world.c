@@ -185,6 +185,21 @@ env_lease_renew(void *ctx, const char *name)
 }
 
 static int
+env_lease_steal(void *ctx, const char *name)
+{
+	struct sim_node *n = ctx;
+	struct sim_lease *l = lease_find(n->w, name, false);
+
+	if (!can_deliver(n->w, n))
+		return -EROFS;
+	if (!l || (l->holder >= 0 && (n->memb & (1ull << l->holder))))
+		return -EBUSY;
+	l->holder = n->idx;
+	lease_deliver(n->w, n, l);
+	return 0;
+}
+
+static int
 env_lease_release(void *ctx, const char *name)
 {
 	struct sim_node *n = ctx;
@@ -269,6 +284,7 @@ const struct hamgr_env_ops sim_env_ops = {
 	.lease_acquire = env_lease_acquire,
 	.lease_renew = env_lease_renew,
 	.lease_release = env_lease_release,
+	.lease_steal = env_lease_steal,
 	.lease_info = env_lease_info,
 	.watchdog_open = env_wd_open,
 	.watchdog_feed = env_wd_feed,

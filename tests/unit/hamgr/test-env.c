@@ -26,6 +26,7 @@ static int fence(void *c, const char *n) { return 0; }
 static const struct hamgr_env_ops full = {
 	.now_ns = now, .membership = memb, .read_file = rd, .write_file = wr,
 	.lease_acquire = lease, .lease_renew = lease, .lease_release = lease,
+	.lease_steal = lease,
 	.lease_info = linfo, .watchdog_open = wdo, .watchdog_feed = wdf,
 	.watchdog_close = wdc, .guest_op = gop, .fence_node = fence,
 };
@@ -49,6 +50,10 @@ test_missing_op_is_named(void **state)
 	ops.fence_node = NULL;
 	assert_int_equal(hamgr_env_check(&ops, &missing), -EINVAL);
 	assert_string_equal(missing, "fence_node");
+	ops = full;
+	ops.lease_steal = NULL;
+	assert_int_equal(hamgr_env_check(&ops, &missing), -EINVAL);
+	assert_string_equal(missing, "lease_steal");
 	ops = full;
 	ops.now_ns = NULL;
 	assert_int_equal(hamgr_env_check(&ops, &missing), -EINVAL);

@@ -182,6 +182,7 @@ static const struct hamgr_env_ops fake_ops = {
 	.lease_acquire = f_acquire,
 	.lease_renew = f_renew,
 	.lease_release = f_release,
+	.lease_steal = f_acquire,
 	.lease_info = f_info,
 	.watchdog_open = f_wd_open,
 	.watchdog_feed = f_wd_feed,
@@ -328,6 +329,29 @@ test_restart_does_not_repeat_reported_request(void **state)
 	lrm = hamgr_lrm_new(&fake_ops, f, "n1");
 	assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	assert_int_equal(f->n_ops, 1);
+	hamgr_lrm_free(lrm);
+}
+
+static void
+test_restart_asserts_started_guests_once(void **state)
+{
+	struct fake *f = *state;
+	hamgr_lrm_t *lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+
+	master_says(f, "vm:100", HAMGR_SVC_STARTED, "n1", "", 7);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	hamgr_lrm_free(lrm);
+	/* After a reboot nothing runs: the (idempotent) start is repeated once. */
+	lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 2);
+	assert_int_equal(f->ops[1].op, HAMGR_OP_START);
+	assert_int_equal(f->ops[1].id, 7);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 2);
 	hamgr_lrm_free(lrm);
 }
 
@@ -483,6 +507,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_start_once_and_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_does_not_repeat_reported_request,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_asserts_started_guests_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lease_runs_out_feeding_stops_for_good, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_renewal_keeps_feeding, setup, teardown),
