@@ -93,7 +93,8 @@ start_on(struct pass *p, struct hamgr_svc_status *s, const char *node)
 {
 	int i = node_index(p->ms, node);
 
-	strcpy(s->node, node);
+	if (s->node != node)
+		strcpy(s->node, node);
 	s->target[0] = '\0';
 	if (i >= 0)
 		p->load[i]++;

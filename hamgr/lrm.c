@@ -69,7 +69,7 @@ local_get(hamgr_lrm_t *lrm, const char *sid, bool create)
 	if (strlen(sid) >= sizeof(key.sid))
 		return NULL;
 	strcpy(key.sid, sid);
-	l = bsearch(&key, lrm->local, lrm->n_local, sizeof(*l), cmp_local);
+	l = lrm->n_local ? bsearch(&key, lrm->local, lrm->n_local, sizeof(*l), cmp_local) : NULL;
 	if (l || !create)
 		return l;
 	if (lrm->n_local == lrm->cap_local) {

@@ -145,10 +145,11 @@ load_config(hamgr_master_t *m)
 	text = read_file(m, "ha/settings.cfg", &len);
 	same &= hamgr_text_same(&m->cfg_text[0], text ? strdup(text) : NULL);
 	{
-		char *t2 = read_file(m, "ha/rules.cfg", &len);
+		size_t len2;
+		char *t2 = read_file(m, "ha/rules.cfg", &len2);
 
 		same &= hamgr_text_same(&m->cfg_text[1], t2);
-		t2 = read_file(m, "ha/resources.cfg", &len);
+		t2 = read_file(m, "ha/resources.cfg", &len2);
 		same &= hamgr_text_same(&m->cfg_text[2], t2);
 	}
 	if (same && m->res) {

@@ -158,7 +158,8 @@ sort_unique(struct hamgr_resources *res, const char *file, struct hamgr_error *e
 {
 	const struct hamgr_resource *a, *b;
 
-	qsort(res->items, res->n, sizeof(*res->items), cmp_sid);
+	if (res->n)
+		qsort(res->items, res->n, sizeof(*res->items), cmp_sid);
 	for (size_t i = 1; i < res->n; i++) {
 		a = &res->items[i - 1];
 		b = &res->items[i];
@@ -239,5 +240,5 @@ hamgr_resources_find(const struct hamgr_resources *res, const char *sid)
 	if (!res || strlen(sid) >= sizeof(key.sid))
 		return NULL;
 	strcpy(key.sid, sid);
-	return bsearch(&key, res->items, res->n, sizeof(*res->items), cmp_sid);
+	return res->n ? bsearch(&key, res->items, res->n, sizeof(*res->items), cmp_sid) : NULL;
 }

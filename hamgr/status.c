@@ -117,13 +117,16 @@ hamgr_manager_status_service(const struct hamgr_manager_status *ms, const char *
 	if (strlen(sid) >= sizeof(key.sid))
 		return NULL;
 	strcpy(key.sid, sid);
+	if (!ms->n_services)
+		return NULL;
 	return bsearch(&key, ms->services, ms->n_services, sizeof(*ms->services), cmp_svc);
 }
 
 void
 hamgr_manager_status_sort(struct hamgr_manager_status *ms)
 {
-	qsort(ms->services, ms->n_services, sizeof(*ms->services), cmp_svc);
+	if (ms->n_services)
+		qsort(ms->services, ms->n_services, sizeof(*ms->services), cmp_svc);
 }
 
 int
@@ -218,7 +221,7 @@ find_result(struct hamgr_lrm_result *results, size_t n, const char *sid)
 	if (strlen(sid) >= sizeof(key.sid))
 		return NULL;
 	strcpy(key.sid, sid);
-	return bsearch(&key, results, n, sizeof(*results), cmp_result);
+	return n ? bsearch(&key, results, n, sizeof(*results), cmp_result) : NULL;
 }
 
 const struct hamgr_lrm_result *

@@ -386,7 +386,8 @@ sim_scenario_parse(const char *file, const char *text, size_t len, struct sim_sc
 		sim_scenario_free(p.sc);
 		return r;
 	}
-	qsort(p.sc->events, p.sc->n_events, sizeof(*p.sc->events), cmp_event);
+	if (p.sc->n_events)
+		qsort(p.sc->events, p.sc->n_events, sizeof(*p.sc->events), cmp_event);
 	*ret = p.sc;
 	return 0;
 }
