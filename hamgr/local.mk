@@ -23,6 +23,7 @@ hamgr_libhamgr_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-cfgline \
 	tests/unit/hamgr/test-crm \
+	tests/unit/hamgr/test-crm_commands \
 	tests/unit/hamgr/test-env \
 	tests/unit/hamgr/test-fence_rule \
 	tests/unit/hamgr/test-lrm \
@@ -59,6 +60,8 @@ tests_unit_hamgr_test_fence_rule_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_fence_rule_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_placement_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_placement_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_crm_commands_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_crm_commands_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_lrm_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_lrm_LDADD = $(UNIT_HAMGR_LDADD)
 EXTRA_DIST += tests/unit/hamgr/crm-fixture.h
