@@ -27,9 +27,9 @@ LAB_TESTS += \
 	tests/lab/watchdog-flood.test \
 	tests/lab/watchdog-valgrind.test
 
-TEST_EXTENSIONS = .test
+TEST_EXTENSIONS += .test
 # The lab starts the daemons of this build tree.
-AM_TESTS_ENVIRONMENT = LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
+AM_TESTS_ENVIRONMENT += LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
 EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh $(LAB_TESTS)
 
 check-lab: all

@@ -1,0 +1,223 @@
+/*
+ * settings.c - the cluster-wide settings file ha/settings.cfg: every timing
+ * of the HA stack, its defaults, the safety inequalities that keep one
+ * guest from running twice and healthy nodes from fencing themselves, and
+ * the failover budget those timings give.  ha-settings.cfg(5) explains the
+ * arithmetic; keep the two in step.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hamgr/hamgr-int.h"
+
+/* One key of the file: where it goes and which values it accepts. */
+struct key {
+	const char *name;
+	size_t offset;
+	bool duration; /* with a unit (ms, s); else a plain count */
+	uint64_t min, max;
+};
+
+
+static const struct key keys[] = {
+	{"lease", offsetof(struct hamgr_settings, lease_ms), true, 1000, 600000},
+	{"lease_renew", offsetof(struct hamgr_settings, lease_renew_ms), true, 100, 60000},
+	{"watchdog_timeout", offsetof(struct hamgr_settings, watchdog_timeout_ms), true, 1000,
+	 255000},
+	{"margin", offsetof(struct hamgr_settings, margin_ms), true, 100, 60000},
+	{"corosync_detect", offsetof(struct hamgr_settings, corosync_detect_ms), true, 500,
+	 120000},
+	{"fence_delay", offsetof(struct hamgr_settings, fence_delay_ms), true, 0, 60000},
+	{"fence_timeout", offsetof(struct hamgr_settings, fence_timeout_ms), true, 1000, 600000},
+	{"fence_confirm", offsetof(struct hamgr_settings, fence_confirm_ms), true, 0, 600000},
+	{"guest_start", offsetof(struct hamgr_settings, guest_start_ms), true, 0, 3600000},
+	{"safety_round", offsetof(struct hamgr_settings, safety_round_ms), true, 1000, 3600000},
+	{"lrm_workers", offsetof(struct hamgr_settings, lrm_workers), false, 1, 64},
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+void
+hamgr_settings_default(struct hamgr_settings *ret)
+{
+	/*
+	 * Chosen for a 3-node cluster at corosync token 1000 ms (detection
+	 * measured at 3.7 s by bench/lab-detect): the lease outlasts one
+	 * membership change (5000 >= 500 + 3700 + 500), and a powered-off
+	 * node's guests run elsewhere after at most 5 + 3 + 0.5 + 1 = 9.5 s
+	 * with the watchdog alone, 3.7 + 0 + 0.5 + 1 = 5.2 s with a fence
+	 * device.
+	 */
+	*ret = (struct hamgr_settings){
+		.lease_ms = 5000,
+		.lease_renew_ms = 500,
+		.watchdog_timeout_ms = 3000,
+		.margin_ms = 500,
+		.corosync_detect_ms = 3700,
+		.fence_delay_ms = 0,
+		.fence_timeout_ms = 2000,
+		.fence_confirm_ms = 500,
+		.guest_start_ms = 1000,
+		.safety_round_ms = 10000,
+		.lrm_workers = 4,
+	};
+}
+
+static const struct key *
+find_key(const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+parse_value(const struct key *k, const struct hamgr_cfg_line *l, const char *file,
+	    struct hamgr_settings *s, struct hamgr_error *err)
+{
+	uint64_t v;
+	int r;
+
+	if (k->duration) {
+		r = hamgr_parse_duration_ms(l->value, &v);
+		if (r == -EINVAL)
+			return hamgr_error_set(err, file, l->line,
+					       "%s: '%s' is not a duration (a number with unit "
+					       "ms or s, e.g. 500ms or 5s)",
+					       k->name, l->value);
+	} else {
+		r = hamgr_parse_uint(l->value, 0, UINT32_MAX, &v);
+		if (r == -EINVAL)
+			return hamgr_error_set(err, file, l->line, "%s: '%s' is not a number",
+					       k->name, l->value);
+	}
+	if (r < 0 || v < k->min || v > k->max) {
+		if (k->duration)
+			return hamgr_error_set(err, file, l->line,
+					       "%s: %s is out of range %llums..%llums", k->name,
+					       l->value, (unsigned long long)k->min,
+					       (unsigned long long)k->max);
+		return hamgr_error_set(err, file, l->line, "%s: %s is out of range %llu..%llu",
+				       k->name, l->value, (unsigned long long)k->min,
+				       (unsigned long long)k->max);
+	}
+	*(uint32_t *)((char *)s + k->offset) = (uint32_t)v;
+	return 0;
+}
+
+int
+hamgr_settings_parse(const char *file, const char *text, size_t len, struct hamgr_settings *ret,
+		     struct hamgr_error *err)
+{
+	unsigned seen_line[N_KEYS] = {0};
+	struct hamgr_cfg_reader *rd;
+	struct hamgr_settings s;
+	struct hamgr_cfg_line l;
+	const struct key *k;
+	int r;
+
+	rd = malloc(sizeof(*rd));
+	if (!rd)
+		return -ENOMEM;
+	hamgr_settings_default(&s);
+	hamgr_cfg_reader_init(rd, file, text, len);
+	while ((r = hamgr_cfg_next(rd, &l, err)) > 0) {
+		if (l.indented) {
+			r = hamgr_error_set(err, file, l.line, "unexpected indented line");
+			goto out;
+		}
+		k = find_key(l.key);
+		if (!k) {
+			r = hamgr_error_set(err, file, l.line, "unknown setting '%s'", l.key);
+			goto out;
+		}
+		if (seen_line[k - keys]) {
+			r = hamgr_error_set(err, file, l.line, "%s: already set on line %u", k->name,
+					    seen_line[k - keys]);
+			goto out;
+		}
+		seen_line[k - keys] = l.line;
+		if (!*l.value) {
+			r = hamgr_error_set(err, file, l.line, "%s: missing value", k->name);
+			goto out;
+		}
+		r = parse_value(k, &l, file, &s, err);
+		if (r < 0)
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	r = hamgr_settings_check(&s, file, err);
+	if (r == 0)
+		*ret = s;
+out:
+	free(rd);
+	return r;
+}
+
+int
+hamgr_settings_check(const struct hamgr_settings *s, const char *file, struct hamgr_error *err)
+{
+	/*
+	 * A healthy node must keep its lease through an ordinary membership
+	 * change, during which corosync delivers nothing for up to
+	 * corosync_detect; its last renewal may be lease_renew older still.
+	 */
+	if ((uint64_t)s->lease_ms <
+	    (uint64_t)s->lease_renew_ms + s->corosync_detect_ms + s->margin_ms)
+		return hamgr_error_set(err, file, 0,
+				       "unsafe: lease >= lease_renew + corosync_detect + margin "
+				       "is violated (%u < %u + %u + %u): healthy nodes would "
+				       "fence themselves during a membership change",
+				       s->lease_ms, s->lease_renew_ms, s->corosync_detect_ms,
+				       s->margin_ms);
+	/* The LRM feeds once per renewal round; that must beat the watchdog. */
+	if ((uint64_t)s->lease_renew_ms + s->margin_ms > s->watchdog_timeout_ms)
+		return hamgr_error_set(err, file, 0,
+				       "unsafe: lease_renew + margin <= watchdog_timeout is "
+				       "violated (%u + %u > %u): a healthy node's watchdog "
+				       "would expire between two feeds",
+				       s->lease_renew_ms, s->margin_ms, s->watchdog_timeout_ms);
+	/* Watchdog devices count whole seconds; a rounded-down timeout would fire early. */
+	if (s->watchdog_timeout_ms % 1000)
+		return hamgr_error_set(err, file, 0,
+				       "unsafe: watchdog_timeout mod 1s = 0 is violated (%ums): "
+				       "watchdog devices count whole seconds",
+				       s->watchdog_timeout_ms);
+	if (s->fence_confirm_ms >= s->fence_timeout_ms)
+		return hamgr_error_set(err, file, 0,
+				       "inconsistent: fence_confirm < fence_timeout is violated "
+				       "(%u >= %u): every fence attempt would time out",
+				       s->fence_confirm_ms, s->fence_timeout_ms);
+	return 0;
+}
+
+uint64_t
+hamgr_settings_fence_wait_ns(const struct hamgr_settings *s)
+{
+	return ((uint64_t)s->lease_ms + s->watchdog_timeout_ms + s->margin_ms) * 1000000u;
+}
+
+void
+hamgr_settings_budget(const struct hamgr_settings *s, struct hamgr_budget *ret)
+{
+	/*
+	 * Watchdog alone: the node may have renewed just before losing power,
+	 * so survivors wait a full lease + watchdog + margin from that
+	 * renewal; corosync has dropped the node long before (lease >
+	 * corosync_detect by the first inequality).  With a device: corosync
+	 * must first notice, then the delay, power-off and read-back.
+	 */
+	uint64_t wd = (uint64_t)s->lease_ms + s->watchdog_timeout_ms + s->margin_ms;
+	uint64_t dev = (uint64_t)s->corosync_detect_ms + s->fence_delay_ms + s->fence_confirm_ms;
+
+	if (wd < s->corosync_detect_ms)
+		wd = s->corosync_detect_ms;
+	ret->watchdog_ms = wd + s->guest_start_ms;
+	ret->device_ms = (dev < wd ? dev : wd) + s->guest_start_ms;
+}
