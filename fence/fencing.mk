@@ -30,7 +30,10 @@ UNIT_FENCE_TESTS = \
 	tests/unit/fence/test-agent
 check_PROGRAMS += $(UNIT_FENCE_TESTS)
 TESTS += $(UNIT_FENCE_TESTS)
-UNIT_FENCE_LDADD = fence/libfence.a tests/unit/libtesthelp.a $(FREEIPMI_LIBS) $(CMOCKA_LIBS)
+UNIT_FENCE_LDADD = tests/unit/fence/libfencefake.a fence/libfence.a tests/unit/libtesthelp.a \
+	$(FREEIPMI_LIBS) $(CMOCKA_LIBS)
+noinst_LIBRARIES += tests/unit/fence/libfencefake.a
+tests_unit_fence_libfencefake_a_SOURCES = tests/unit/fence/fake.c tests/unit/fence/fake.h
 tests_unit_fence_test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_fence_test_config_LDADD = $(UNIT_FENCE_LDADD)
 tests_unit_fence_test_power_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

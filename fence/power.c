@@ -42,7 +42,7 @@ set_and_verify(const struct fence_driver *driver, void *h, const struct fence_de
 {
 	const char *state = want ? "on" : "off";
 	fence_err_t last = {""};
-	bool on;
+	bool on, read_once = false;
 	int r;
 
 	r = driver->set_power(h, want, remaining_ms(clock, deadline), err);
@@ -52,16 +52,18 @@ set_and_verify(const struct fence_driver *driver, void *h, const struct fence_de
 		r = driver->get_power(h, &on, remaining_ms(clock, deadline), &last);
 		if (r == 0 && on == want)
 			return 0;
+		read_once |= r == 0;
 		if (clock->now_ms(clock->data) >= deadline)
 			break;
 		clock->sleep_ms(clock->data, FENCE_POLL_INTERVAL_MS);
 	}
-	if (r < 0)
-		fence_err_set(err, "accepted power %s, but its state could not be read back within "
-			      "%u ms: %s", state, dev->timeout_ms, last.msg);
-	else
+	/* A read cut short by the deadline must not hide what the device said. */
+	if (read_once)
 		fence_err_set(err, "accepted power %s, but still reports power %s after %u ms",
 			      state, want ? "off" : "on", dev->timeout_ms);
+	else
+		fence_err_set(err, "accepted power %s, but its state could not be read back within "
+			      "%u ms: %s", state, dev->timeout_ms, last.msg);
 	return -ETIMEDOUT;
 }
 
