@@ -19,7 +19,7 @@ enum { TYPE_IPMI = 1, TYPE_AGENT = 2, TYPE_ANY = 3 };
 /* The longest name of a device or node, and of an IPMI user (spec limit). */
 #define NAME_MAX_LEN 63
 #define IPMI_USER_MAX_LEN 16
-#define TIMEOUT_MIN_MS 100u
+#define TIMEOUT_MIN_MS 500u
 #define TIMEOUT_MAX_MS 600000u
 #define DELAY_MAX_MS 600000u
 

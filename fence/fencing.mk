@@ -44,3 +44,14 @@ tests_unit_fence_test_password_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_fence_test_password_LDADD = $(UNIT_FENCE_LDADD)
 tests_unit_fence_test_agent_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_fence_test_agent_LDADD = $(UNIT_FENCE_LDADD)
+
+# Lab tests: the BMCs of the lab (ipmi_sim), fencectl against them, and
+# Debian's fence_ipmilan as an external agent; the benchmark.
+LAB_TESTS += \
+	tests/lab/fence-config.test \
+	tests/lab/fence-bmc.test \
+	tests/lab/fence-off.test \
+	tests/lab/fence-unreachable.test \
+	tests/lab/fence-stuck.test \
+	tests/lab/fence-agent.test
+EXTRA_DIST += tests/lab/fence-lib.sh bench/fence-ipmi

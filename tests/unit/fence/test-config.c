@@ -153,7 +153,7 @@ static const struct bad_case {
 	 "f:3: device 'a': privilege 'root' is not user, operator or admin"},
 	{"device: a\n\ttype ipmi\n\ttimeout 5m\n", "f:3: 'timeout 5m' is not a duration"},
 	{"device: a\n\ttype ipmi\n\ttimeout ms\n", "f:3: 'timeout ms' is not a duration"},
-	{"device: a\n\ttype ipmi\n\ttimeout 50ms\n", "f:3: 'timeout 50ms' is out of range"},
+	{"device: a\n\ttype ipmi\n\ttimeout 499ms\n", "f:3: 'timeout 499ms' is out of range (500 ms to 600 s)"},
 	{"device: a\n\ttype ipmi\n\ttimeout 601\n", "f:3: 'timeout 601' is out of range"},
 	{"device: a\n\ttype ipmi\n\ttimeout 99999999999999999999\n",
 	 "f:3: 'timeout 99999999999999999999' is out of range"},
