@@ -1,1 +1,1 @@
-EXTRA_DIST += bench/lab-detect
+EXTRA_DIST += bench/lab-detect bench/fence-ipmi

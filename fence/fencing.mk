@@ -54,4 +54,4 @@ LAB_TESTS += \
 	tests/lab/fence-unreachable.test \
 	tests/lab/fence-stuck.test \
 	tests/lab/fence-agent.test
-EXTRA_DIST += tests/lab/fence-lib.sh bench/fence-ipmi
+EXTRA_DIST += tests/lab/fence-lib.sh
