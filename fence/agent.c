@@ -31,7 +31,7 @@ struct agent_handle {
 };
 
 struct agent_run {
-	int status;		  /* wait status */
+	int status;                /* wait status */
 	char out[OUTPUT_KEEP + 1]; /* the tail of stdout + stderr */
 	size_t len;
 };
@@ -42,8 +42,8 @@ agent_input(const struct agent_handle *h, const char *action, char **ret_text, s
 {
 	const struct fence_device *d = h->dev;
 	static const char *const privs[] = {[FENCE_PRIV_USER] = "user",
-					    [FENCE_PRIV_OPERATOR] = "operator",
-					    [FENCE_PRIV_ADMIN] = "administrator"};
+	                                    [FENCE_PRIV_OPERATOR] = "operator",
+	                                    [FENCE_PRIV_ADMIN] = "administrator"};
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
@@ -92,8 +92,7 @@ keep_output(struct agent_run *run, const char *buf, size_t n)
 	run->out[run->len] = '\0';
 }
 
-static void __attribute__((noreturn))
-agent_child(const char *agent, int in, int out)
+static void __attribute__((noreturn)) agent_child(const char *agent, int in, int out)
 {
 	(void)setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
@@ -107,7 +106,7 @@ agent_child(const char *agent, int in, int out)
 /* Run the agent with @input; give up, killing it, at @deadline. */
 static int
 agent_exec(const char *agent, const char *input, size_t input_len, unsigned timeout_ms,
-	   struct agent_run *run, fence_err_t *err)
+           struct agent_run *run, fence_err_t *err)
 {
 	const struct fence_clock *clock = &fence_clock_monotonic;
 	uint64_t deadline = clock->now_ms(clock->data) + timeout_ms;
@@ -173,7 +172,7 @@ agent_exec(const char *agent, const char *input, size_t input_len, unsigned time
 	(void)waitpid(pid, &run->status, 0);
 	if (r == -ETIMEDOUT)
 		fence_err_set(err, "agent '%s' did not finish within %u ms; killed", agent,
-			      timeout_ms);
+		              timeout_ms);
 close_out:
 	if (out[1] >= 0)
 		close(out[1]);
@@ -215,7 +214,7 @@ last_line(struct agent_run *run)
 /* Run @action; *ret_code is the agent's exit code. */
 static int
 agent_action(struct agent_handle *h, const char *action, unsigned timeout_ms, int *ret_code,
-	     fence_err_t *err)
+             fence_err_t *err)
 {
 	struct agent_run *run = calloc(1, sizeof(*run));
 	char *input = NULL;
@@ -233,14 +232,14 @@ agent_action(struct agent_handle *h, const char *action, unsigned timeout_ms, in
 	}
 	scrub(run->out, h->password);
 	if (r == 0 && !WIFEXITED(run->status)) {
-		fence_err_set(err, "agent '%s' action=%s died of signal %d", h->dev->agent,
-			      action, WTERMSIG(run->status));
+		fence_err_set(err, "agent '%s' action=%s died of signal %d", h->dev->agent, action,
+		              WTERMSIG(run->status));
 		r = -EIO;
 	} else if (r == 0) {
 		*ret_code = WEXITSTATUS(run->status);
 		/* Kept for a caller's message when the code means failure. */
-		fence_err_set(err, "agent '%s' action=%s exited with %d: %s", h->dev->agent,
-			      action, *ret_code, last_line(run));
+		fence_err_set(err, "agent '%s' action=%s exited with %d: %s", h->dev->agent, action,
+		              *ret_code, last_line(run));
 	}
 	explicit_bzero(run, sizeof(*run));
 	free(run);
@@ -249,7 +248,7 @@ agent_action(struct agent_handle *h, const char *action, unsigned timeout_ms, in
 
 static int
 agent_open(const struct fence_device *dev, const char *password, unsigned timeout_ms,
-	   void **ret_handle, fence_err_t *err)
+           void **ret_handle, fence_err_t *err)
 {
 	struct agent_handle *h = calloc(1, sizeof(*h));
 
@@ -293,9 +292,9 @@ agent_close(void *handle)
 }
 
 const struct fence_driver fence_driver_agent = {
-	.type = "agent",
-	.open = agent_open,
-	.set_power = agent_set_power,
-	.get_power = agent_get_power,
-	.close = agent_close,
+    .type = "agent",
+    .open = agent_open,
+    .set_power = agent_set_power,
+    .get_power = agent_get_power,
+    .close = agent_close,
 };

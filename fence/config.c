@@ -17,17 +17,17 @@
 enum { TYPE_IPMI = 1, TYPE_AGENT = 2, TYPE_ANY = 3 };
 
 /* The longest name of a device or node, and of an IPMI user (spec limit). */
-#define NAME_MAX_LEN 63
+#define NAME_MAX_LEN      63
 #define IPMI_USER_MAX_LEN 16
-#define TIMEOUT_MIN_MS 500u
-#define TIMEOUT_MAX_MS 600000u
-#define DELAY_MAX_MS 600000u
+#define TIMEOUT_MIN_MS    500u
+#define TIMEOUT_MAX_MS    600000u
+#define DELAY_MAX_MS      600000u
 
 struct node_priv {
-	struct fence_node pub;	/* first: fence_config_node() hands this out */
-	char ***level_names;	/* per level, NULL-terminated device names */
+	struct fence_node pub; /* first: fence_config_node() hands this out */
+	char ***level_names;   /* per level, NULL-terminated device names */
 	unsigned *level_lines;
-	unsigned key_line[3];	/* line of level (first), delay, random-delay */
+	unsigned key_line[3]; /* line of level (first), delay, random-delay */
 };
 
 struct fence_config {
@@ -44,9 +44,9 @@ struct parser {
 	const char *source;
 	unsigned line;
 	fence_err_t *err;
-	struct fence_device *dev;	/* current section: a device ... */
-	unsigned dev_key_line[16];	/* line each device key was set on, 0 = unset */
-	struct node_priv *node;		/* ... or a node */
+	struct fence_device *dev;  /* current section: a device ... */
+	unsigned dev_key_line[16]; /* line each device key was set on, 0 = unset */
+	struct node_priv *node;    /* ... or a node */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -94,8 +94,8 @@ parse_uint(const char *s, unsigned long max, unsigned long *ret)
 
 /* "N", "Ns" (seconds) or "Nms" into milliseconds, at most @max_ms. */
 static int
-parse_duration(struct parser *p, const char *key, const char *s, unsigned min_ms,
-	       unsigned max_ms, unsigned *ret_ms)
+parse_duration(struct parser *p, const char *key, const char *s, unsigned min_ms, unsigned max_ms,
+               unsigned *ret_ms)
 {
 	char num[32];
 	size_t digits = strspn(s, "0123456789");
@@ -114,7 +114,7 @@ parse_duration(struct parser *p, const char *key, const char *s, unsigned min_ms
 	num[digits] = '\0';
 	if (!parse_uint(num, max_ms, &v) || v * scale > max_ms || v * scale < min_ms)
 		return parse_error(p, p->line, "'%s %s' is out of range (%u ms to %u s)", key, s,
-				   min_ms, max_ms / 1000);
+		                   min_ms, max_ms / 1000);
 	*ret_ms = (unsigned)(v * scale);
 	return 0;
 bad:
@@ -135,7 +135,7 @@ dev_type(struct parser *p, const char *key, const char *v)
 {
 	if (strcmp(v, "ipmi") && strcmp(v, "agent"))
 		return parse_error(p, p->line, "device '%s': unknown type '%s' (ipmi or agent)",
-				   p->dev->name, v);
+		                   p->dev->name, v);
 	return set_string(p, key, &p->dev->type, v);
 }
 
@@ -144,7 +144,7 @@ dev_address(struct parser *p, const char *key, const char *v)
 {
 	if (strpbrk(v, " \t"))
 		return parse_error(p, p->line, "device '%s': address '%s' contains a space",
-				   p->dev->name, v);
+		                   p->dev->name, v);
 	return set_string(p, key, &p->dev->address, v);
 }
 
@@ -155,7 +155,7 @@ dev_port(struct parser *p, const char *key, const char *v)
 
 	if (!parse_uint(v, 65535, &port) || port == 0)
 		return parse_error(p, p->line, "device '%s': port '%s' is not 1-65535",
-				   p->dev->name, v);
+		                   p->dev->name, v);
 	p->dev->port = (unsigned)port;
 	return 0;
 }
@@ -173,7 +173,7 @@ dev_cipher(struct parser *p, const char *key, const char *v)
 
 	if (!parse_uint(v, 17, &c))
 		return parse_error(p, p->line, "device '%s': cipher '%s' is not a suite 0-17",
-				   p->dev->name, v);
+		                   p->dev->name, v);
 	p->dev->cipher = (int)c;
 	return 0;
 }
@@ -189,8 +189,8 @@ dev_privilege(struct parser *p, const char *key, const char *v)
 		p->dev->privilege = FENCE_PRIV_ADMIN;
 	else
 		return parse_error(p, p->line,
-				   "device '%s': privilege '%s' is not user, operator or admin",
-				   p->dev->name, v);
+		                   "device '%s': privilege '%s' is not user, operator or admin",
+		                   p->dev->name, v);
 	return 0;
 }
 
@@ -204,9 +204,11 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } workarounds[] = {
-	{"opensesspriv", FENCE_IPMI_WA_OPENSESSPRIV}, {"authcap", FENCE_IPMI_WA_AUTHCAP},
-	{"intel20", FENCE_IPMI_WA_INTEL20},	      {"supermicro20", FENCE_IPMI_WA_SUPERMICRO20},
-	{"sun20", FENCE_IPMI_WA_SUN20},
+    {"opensesspriv", FENCE_IPMI_WA_OPENSESSPRIV},
+    {"authcap", FENCE_IPMI_WA_AUTHCAP},
+    {"intel20", FENCE_IPMI_WA_INTEL20},
+    {"supermicro20", FENCE_IPMI_WA_SUPERMICRO20},
+    {"sun20", FENCE_IPMI_WA_SUN20},
 };
 
 static int
@@ -222,9 +224,9 @@ dev_workaround(struct parser *p, const char *key, const char *v)
 				break;
 		if (i == sizeof(workarounds) / sizeof(workarounds[0]))
 			return parse_error(p, p->line,
-					   "device '%s': unknown workaround '%s' (opensesspriv, "
-					   "authcap, intel20, supermicro20, sun20)",
-					   p->dev->name, tok);
+			                   "device '%s': unknown workaround '%s' (opensesspriv, "
+			                   "authcap, intel20, supermicro20, sun20)",
+			                   p->dev->name, tok);
 		p->dev->workarounds |= workarounds[i].bit;
 	}
 	return 0;
@@ -235,9 +237,9 @@ dev_agent(struct parser *p, const char *key, const char *v)
 {
 	if (strpbrk(v, " \t"))
 		return parse_error(p, p->line,
-				   "device '%s': agent '%s' contains a space; arguments go in "
-				   "'option' lines",
-				   p->dev->name, v);
+		                   "device '%s': agent '%s' contains a space; arguments go in "
+		                   "'option' lines",
+		                   p->dev->name, v);
 	return set_string(p, key, &p->dev->agent, v);
 }
 
@@ -251,18 +253,18 @@ dev_option(struct parser *p, const char *key, const char *v)
 
 	if (!eq || klen == 0)
 		return parse_error(p, p->line, "device '%s': option '%s' is not KEY=VALUE", d->name,
-				   v);
+		                   v);
 	for (i = 0; i < klen; i++)
 		if (!islower((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) && v[i] != '_')
 			return parse_error(p, p->line,
-					   "device '%s': option key '%.*s' must be [a-z0-9_]",
-					   d->name, (int)klen, v);
+			                   "device '%s': option key '%.*s' must be [a-z0-9_]",
+			                   d->name, (int)klen, v);
 	if ((klen == 6 && !strncmp(v, "action", 6)) || (klen >= 6 && !strncmp(v, "passwd", 6)) ||
 	    (klen >= 8 && !strncmp(v, "password", 8)))
 		return parse_error(p, p->line,
-				   "device '%s': option '%.*s' is not allowed here (the action is "
-				   "chosen per call; passwords live in the password directory)",
-				   d->name, (int)klen, v);
+		                   "device '%s': option '%.*s' is not allowed here (the action is "
+		                   "chosen per call; passwords live in the password directory)",
+		                   d->name, (int)klen, v);
 	opts = realloc(d->options, (d->n_options + 1) * sizeof(*opts));
 	if (!opts)
 		return -ENOMEM;
@@ -287,16 +289,11 @@ struct key_desc {
 };
 
 static const struct key_desc device_keys[] = {
-	{"type", TYPE_ANY, false, dev_type},
-	{"address", TYPE_ANY, false, dev_address},
-	{"port", TYPE_ANY, false, dev_port},
-	{"user", TYPE_ANY, false, dev_user},
-	{"cipher", TYPE_ANY, false, dev_cipher},
-	{"privilege", TYPE_ANY, false, dev_privilege},
-	{"timeout", TYPE_ANY, false, dev_timeout},
-	{"workaround", TYPE_IPMI, true, dev_workaround},
-	{"agent", TYPE_AGENT, false, dev_agent},
-	{"option", TYPE_AGENT, true, dev_option},
+    {"type", TYPE_ANY, false, dev_type},       {"address", TYPE_ANY, false, dev_address},
+    {"port", TYPE_ANY, false, dev_port},       {"user", TYPE_ANY, false, dev_user},
+    {"cipher", TYPE_ANY, false, dev_cipher},   {"privilege", TYPE_ANY, false, dev_privilege},
+    {"timeout", TYPE_ANY, false, dev_timeout}, {"workaround", TYPE_IPMI, true, dev_workaround},
+    {"agent", TYPE_AGENT, false, dev_agent},   {"option", TYPE_AGENT, true, dev_option},
 };
 #define N_DEVICE_KEYS (sizeof(device_keys) / sizeof(device_keys[0]))
 /* Index of "user" above, for the IPMI length check. */
@@ -320,8 +317,8 @@ node_level(struct parser *p, const char *key, const char *v)
 		for (i = 0; i < count; i++)
 			if (!strcmp(names[i], tok)) {
 				r = parse_error(p, p->line,
-						"node '%s': device '%s' twice in one level",
-						n->pub.name, tok);
+				                "node '%s': device '%s' twice in one level",
+				                n->pub.name, tok);
 				goto error;
 			}
 		grown = realloc(names, (count + 2) * sizeof(*names));
@@ -364,9 +361,9 @@ node_random_delay(struct parser *p, const char *key, const char *v)
 }
 
 static const struct key_desc node_keys[] = {
-	{"level", TYPE_ANY, true, node_level},
-	{"delay", TYPE_ANY, false, node_delay},
-	{"random-delay", TYPE_ANY, false, node_random_delay},
+    {"level", TYPE_ANY, true, node_level},
+    {"delay", TYPE_ANY, false, node_delay},
+    {"random-delay", TYPE_ANY, false, node_random_delay},
 };
 #define N_NODE_KEYS (sizeof(node_keys) / sizeof(node_keys[0]))
 
@@ -389,22 +386,22 @@ device_finish(struct parser *p)
 	p->dev = NULL;
 	if (!d->type)
 		return parse_error(p, d->line, "device '%s' has no 'type' (ipmi or agent)",
-				   d->name);
+		                   d->name);
 	for (k = 0; k < N_DEVICE_KEYS; k++)
 		if (p->dev_key_line[k] && !(device_keys[k].types & bit))
 			return parse_error(p, p->dev_key_line[k],
-					   "device '%s': '%s' is not a setting of type %s", d->name,
-					   device_keys[k].name, d->type);
+			                   "device '%s': '%s' is not a setting of type %s", d->name,
+			                   device_keys[k].name, d->type);
 	if (bit == TYPE_IPMI && !d->address)
 		return parse_error(p, d->line, "device '%s' (ipmi) has no 'address'", d->name);
 	if (bit == TYPE_IPMI && d->user && strlen(d->user) > IPMI_USER_MAX_LEN)
 		return parse_error(p, p->dev_key_line[KEY_USER],
-				   "device '%s': user is longer than %d bytes (IPMI limit)",
-				   d->name, IPMI_USER_MAX_LEN);
+		                   "device '%s': user is longer than %d bytes (IPMI limit)",
+		                   d->name, IPMI_USER_MAX_LEN);
 	if (bit == TYPE_AGENT && !d->agent)
 		return parse_error(p, d->line,
-				   "device '%s' (agent) has no 'agent' (e.g. agent fence_ipmilan)",
-				   d->name);
+		                   "device '%s' (agent) has no 'agent' (e.g. agent fence_ipmilan)",
+		                   d->name);
 	if (!d->timeout_ms)
 		d->timeout_ms = FENCE_DEFAULT_TIMEOUT_MS;
 	return 0;
@@ -418,8 +415,8 @@ node_finish(struct parser *p)
 	p->node = NULL;
 	if (n->pub.n_levels == 0)
 		return parse_error(p, n->pub.line,
-				   "node '%s' has no 'level' (which devices fence it?)",
-				   n->pub.name);
+		                   "node '%s' has no 'level' (which devices fence it?)",
+		                   n->pub.name);
 	return 0;
 }
 
@@ -463,9 +460,9 @@ section_start(struct parser *p, const char *kind, const char *name)
 		return parse_error(p, p->line, "'%s:' needs a name", kind);
 	if (!valid_name(name))
 		return parse_error(p, p->line,
-				   "%s name '%s' must be 1-%d characters [A-Za-z0-9_.-], starting "
-				   "with a letter or digit",
-				   kind, name, NAME_MAX_LEN);
+		                   "%s name '%s' must be 1-%d characters [A-Za-z0-9_.-], starting "
+		                   "with a letter or digit",
+		                   kind, name, NAME_MAX_LEN);
 	if (name_taken(cfg, device, name))
 		return parse_error(p, p->line, "%s '%s' is defined twice", kind, name);
 	if (device) {
@@ -520,7 +517,7 @@ key_line(struct parser *p, const char *key, const char *value)
 		return parse_error(p, p->line, "%s '%s': '%s' needs a value", what, name, key);
 	if (seen[k] && !table[k].repeat)
 		return parse_error(p, p->line, "%s '%s': '%s' is set twice (first on line %u)",
-				   what, name, key, seen[k]);
+		                   what, name, key, seen[k]);
 	if (!seen[k])
 		seen[k] = p->line;
 	return table[k].set(p, key, value);
@@ -556,8 +553,8 @@ parse_line(struct parser *p, char *line)
 
 		if (!colon)
 			return parse_error(p, p->line,
-					   "expected 'device: NAME' or 'node: NAME' (settings are "
-					   "indented)");
+			                   "expected 'device: NAME' or 'node: NAME' (settings are "
+			                   "indented)");
 		*colon = '\0';
 		rest = colon + 1;
 		while (*rest == ' ' || *rest == '\t')
@@ -566,7 +563,8 @@ parse_line(struct parser *p, char *line)
 		return r < 0 ? r : section_start(p, s, rest);
 	}
 	if (!p->dev && !p->node)
-		return parse_error(p, p->line, "setting '%s' outside a device: or node: section", s);
+		return parse_error(p, p->line, "setting '%s' outside a device: or node: section",
+		                   s);
 	rest = s + strcspn(s, " \t");
 	if (*rest) {
 		*rest++ = '\0';
@@ -604,9 +602,10 @@ resolve_levels(struct parser *p)
 					if (!strcmp(p->cfg->devices[k]->name, names[d]))
 						break;
 				if (k == p->cfg->n_devices)
-					return parse_error(p, n->level_lines[l],
-							   "node '%s': level uses unknown device '%s'",
-							   n->pub.name, names[d]);
+					return parse_error(
+					    p, n->level_lines[l],
+					    "node '%s': level uses unknown device '%s'",
+					    n->pub.name, names[d]);
 				lv->devices[lv->n_devices++] = p->cfg->devices[k];
 			}
 		}
@@ -615,8 +614,7 @@ resolve_levels(struct parser *p)
 }
 
 int
-fence_config_parse(const char *text, const char *source, fence_config_t **ret_cfg,
-		   fence_err_t *err)
+fence_config_parse(const char *text, const char *source, fence_config_t **ret_cfg, fence_err_t *err)
 {
 	struct parser p = {.source = source, .err = err};
 	char *copy, *line, *next;
@@ -683,7 +681,7 @@ fence_config_load(const char *path, fence_config_t **ret_cfg, fence_err_t *err)
 		r = -ENOMEM;
 	if (r == 0 && strlen(text) != len)
 		r = parse_error(&(struct parser){.source = path, .err = err}, 1,
-				"file contains a NUL byte");
+		                "file contains a NUL byte");
 	if (r == 0)
 		r = fence_config_parse(text, path, ret_cfg, err);
 	free(text);

@@ -12,8 +12,8 @@
 #include "fence/fence-int.h"
 
 static const struct fence_driver *const drivers[] = {
-	&fence_driver_ipmi,
-	&fence_driver_agent,
+    &fence_driver_ipmi,
+    &fence_driver_agent,
 };
 
 const struct fence_driver *
@@ -67,13 +67,14 @@ monotonic_now_ms(void *data)
 static void
 monotonic_sleep_ms(void *data, uint64_t ms)
 {
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000u), .tv_nsec = (long)(ms % 1000u) * 1000000L};
+	struct timespec ts = {.tv_sec = (time_t)(ms / 1000u),
+	                      .tv_nsec = (long)(ms % 1000u) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0)
 		;
 }
 
 const struct fence_clock fence_clock_monotonic = {
-	.now_ms = monotonic_now_ms,
-	.sleep_ms = monotonic_sleep_ms,
+    .now_ms = monotonic_now_ms,
+    .sleep_ms = monotonic_sleep_ms,
 };

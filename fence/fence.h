@@ -22,8 +22,7 @@ typedef struct fence_err {
 } fence_err_t;
 
 /* Replace @err's message (printf format); @err may be NULL. */
-void fence_err_set(fence_err_t *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void fence_err_set(fence_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What a fence device is asked to do; reboot is off, verify, on. */
 enum fence_action {
@@ -66,16 +65,16 @@ struct fence_option {
  */
 struct fence_device {
 	char *name;
-	char *type;		/* driver name: "ipmi" or "agent" */
-	unsigned line;		/* line of the "device:" header */
-	char *address;		/* host name or IP address */
-	unsigned port;		/* 0: the driver's default (623 for IPMI) */
+	char *type;    /* driver name: "ipmi" or "agent" */
+	unsigned line; /* line of the "device:" header */
+	char *address; /* host name or IP address */
+	unsigned port; /* 0: the driver's default (623 for IPMI) */
 	char *user;
-	int cipher;		/* IPMI 2.0 cipher suite; -1 unset (IPMI default 3) */
+	int cipher;                     /* IPMI 2.0 cipher suite; -1 unset (IPMI default 3) */
 	enum fence_privilege privilege; /* 0 unset (IPMI default admin) */
-	unsigned timeout_ms;	/* one whole action including verification */
-	unsigned workarounds;	/* enum fence_ipmi_workaround bits */
-	char *agent;		/* agent: program name (searched in PATH) or path */
+	unsigned timeout_ms;            /* one whole action including verification */
+	unsigned workarounds;           /* enum fence_ipmi_workaround bits */
+	char *agent;                    /* agent: program name (searched in PATH) or path */
 	struct fence_option *options;
 	size_t n_options;
 };
@@ -92,7 +91,7 @@ struct fence_node {
 	unsigned line;
 	struct fence_level *levels;
 	size_t n_levels;
-	unsigned delay_ms;	  /* fixed wait before fencing this node */
+	unsigned delay_ms;        /* fixed wait before fencing this node */
 	unsigned random_delay_ms; /* plus a uniformly random 0..this */
 };
 
@@ -108,7 +107,7 @@ typedef struct fence_config fence_config_t;
  * Returns -EINVAL for a syntax or consistency error, -ENOMEM.
  */
 int fence_config_parse(const char *text, const char *source, fence_config_t **ret_cfg,
-		       fence_err_t *err);
+                       fence_err_t *err);
 
 /* Read @path (borrowed) and parse it as above; -errno when it cannot be read. */
 int fence_config_load(const char *path, fence_config_t **ret_cfg, fence_err_t *err);
@@ -134,7 +133,7 @@ const struct fence_node *fence_config_node(const fence_config_t *cfg, const char
  * -EPERM (mode too open), -EINVAL (empty or binary), or another -errno.
  */
 int fence_password_read(const char *dir, const struct fence_device *dev, char **ret_password,
-			fence_err_t *err);
+                        fence_err_t *err);
 void fence_password_free(char *password);
 
 /*
@@ -166,7 +165,7 @@ extern const struct fence_clock fence_clock_monotonic;
 struct fence_driver {
 	const char *type;
 	int (*open)(const struct fence_device *dev, const char *password, unsigned timeout_ms,
-		    void **ret_handle, fence_err_t *err);
+	            void **ret_handle, fence_err_t *err);
 	int (*set_power)(void *handle, bool on, unsigned timeout_ms, fence_err_t *err);
 	int (*get_power)(void *handle, bool *ret_on, unsigned timeout_ms, fence_err_t *err);
 	void (*close)(void *handle);
@@ -187,8 +186,8 @@ const struct fence_driver *fence_driver_find(const char *type);
  * off and on).  @password is borrowed and may be NULL.
  */
 int fence_device_run(const struct fence_driver *driver, const struct fence_device *dev,
-		     const char *password, enum fence_action action, const struct fence_clock *clock,
-		     bool *ret_on, fence_err_t *err);
+                     const char *password, enum fence_action action,
+                     const struct fence_clock *clock, bool *ret_on, fence_err_t *err);
 
 /*
  * The delay before fencing @node: delay_ms plus @random (any 32-bit
@@ -198,11 +197,11 @@ uint64_t fence_node_delay_ms(const struct fence_node *node, uint32_t random);
 
 /* One step of fence_node_run(), for the caller to report. */
 struct fence_step {
-	size_t level;			  /* 1-based level number */
+	size_t level;                      /* 1-based level number */
 	const struct fence_device *device; /* borrowed */
-	enum fence_action action;	  /* off or on */
-	int result;			  /* 0 or -errno */
-	const char *message;		  /* the error, or NULL on success */
+	enum fence_action action;          /* off or on */
+	int result;                        /* 0 or -errno */
+	const char *message;               /* the error, or NULL on success */
 	uint64_t elapsed_ms;
 };
 
@@ -215,7 +214,7 @@ struct fence_step {
 struct fence_env {
 	const struct fence_clock *clock;
 	int (*device)(void *data, const struct fence_device *dev, enum fence_action action,
-		      fence_err_t *err);
+	              fence_err_t *err);
 	uint32_t (*random)(void *data);
 	void (*report)(void *data, const struct fence_step *step);
 	void *data;
@@ -230,7 +229,7 @@ struct fence_env {
  * the last device's error when every level failed.
  */
 int fence_node_run(const struct fence_node *node, enum fence_action action,
-		   const struct fence_env *env, bool apply_delay, size_t *ret_level,
-		   fence_err_t *err);
+                   const struct fence_env *env, bool apply_delay, size_t *ret_level,
+                   fence_err_t *err);
 
 #endif /* CLUSTERHA_FENCE_H */

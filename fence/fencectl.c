@@ -17,7 +17,7 @@
 
 #include "fence/fence.h"
 
-#define DEFAULT_CONFIG "/etc/cluster/fence.cfg"
+#define DEFAULT_CONFIG       "/etc/cluster/fence.cfg"
 #define DEFAULT_PASSWORD_DIR "/etc/cluster/priv/fence"
 
 enum { EXIT_FENCE_FAILED = 1, EXIT_USAGE = 2 };
@@ -30,26 +30,26 @@ struct ctl {
 	bool offline;
 	fence_config_t *cfg;
 	const struct fence_clock *clock;
-	const char *node;	  /* the node being fenced, for text output */
-	json_object *steps;	  /* JSON: the steps of an action */
+	const char *node;   /* the node being fenced, for text output */
+	json_object *steps; /* JSON: the steps of an action */
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: fencectl [OPTIONS] status NODE      read the power state from every device\n"
-		"       fencectl [OPTIONS] off NODE         power NODE off; success once confirmed\n"
-		"       fencectl [OPTIONS] on NODE          power NODE on\n"
-		"       fencectl [OPTIONS] reboot NODE      off, confirmed, then on\n"
-		"       fencectl [OPTIONS] check            check fence.cfg, passwords, devices\n"
-		"options:\n"
-		"  -c, --config FILE          fence configuration (default " DEFAULT_CONFIG ")\n"
-		"  -p, --password-dir DIR     device passwords (default " DEFAULT_PASSWORD_DIR ")\n"
-		"  -o, --output-format FMT    text (default) or json\n"
-		"      --no-delay             off/reboot: skip the node's configured delay\n"
-		"      --offline              check: do not contact the devices\n"
-		"  -h, --help                 this text\n");
+	fprintf(
+	    f, "usage: fencectl [OPTIONS] status NODE      read the power state from every device\n"
+	       "       fencectl [OPTIONS] off NODE         power NODE off; success once confirmed\n"
+	       "       fencectl [OPTIONS] on NODE          power NODE on\n"
+	       "       fencectl [OPTIONS] reboot NODE      off, confirmed, then on\n"
+	       "       fencectl [OPTIONS] check            check fence.cfg, passwords, devices\n"
+	       "options:\n"
+	       "  -c, --config FILE          fence configuration (default " DEFAULT_CONFIG ")\n"
+	       "  -p, --password-dir DIR     device passwords (default " DEFAULT_PASSWORD_DIR ")\n"
+	       "  -o, --output-format FMT    text (default) or json\n"
+	       "      --no-delay             off/reboot: skip the node's configured delay\n"
+	       "      --offline              check: do not contact the devices\n"
+	       "  -h, --help                 this text\n");
 }
 
 static double
@@ -61,7 +61,7 @@ seconds(uint64_t ms)
 /* Run one action on one device: password, driver, fence_device_run(). */
 static int
 device_run(struct ctl *c, const struct fence_device *dev, enum fence_action action, bool *ret_on,
-	   fence_err_t *err)
+           fence_err_t *err)
 {
 	const struct fence_driver *driver = fence_driver_find(dev->type);
 	char *password = NULL;
@@ -80,8 +80,7 @@ device_run(struct ctl *c, const struct fence_device *dev, enum fence_action acti
 }
 
 static int
-env_device(void *data, const struct fence_device *dev, enum fence_action action,
-	   fence_err_t *err)
+env_device(void *data, const struct fence_device *dev, enum fence_action action, fence_err_t *err)
 {
 	return device_run(data, dev, action, NULL, err);
 }
@@ -106,13 +105,14 @@ env_report(void *data, const struct fence_step *s)
 
 		json_object_object_add(o, "level", json_object_new_int((int)s->level));
 		json_object_object_add(o, "device",
-				       s->device ? json_object_new_string(s->device->name) : NULL);
-		json_object_object_add(o, "action", json_object_new_string(
-							    s->device ? fence_action_name(s->action)
-								      : "delay"));
+		                       s->device ? json_object_new_string(s->device->name) : NULL);
+		json_object_object_add(
+		    o, "action",
+		    json_object_new_string(s->device ? fence_action_name(s->action) : "delay"));
 		json_object_object_add(o, "result",
-				       json_object_new_string(s->result ? "error" : "ok"));
-		json_object_object_add(o, "elapsed_ms", json_object_new_int64((int64_t)s->elapsed_ms));
+		                       json_object_new_string(s->result ? "error" : "ok"));
+		json_object_object_add(o, "elapsed_ms",
+		                       json_object_new_int64((int64_t)s->elapsed_ms));
 		if (s->message)
 			json_object_object_add(o, "error", json_object_new_string(s->message));
 		json_object_array_add(c->steps, o);
@@ -138,7 +138,7 @@ find_node(struct ctl *c, const char *name)
 
 	if (!node)
 		fprintf(stderr, "fencectl: node '%s' is not in %s (no 'node: %s' section)\n", name,
-			c->config_path, name);
+		        c->config_path, name);
 	return node;
 }
 
@@ -154,11 +154,11 @@ cmd_power(struct ctl *c, enum fence_action action, const char *name)
 {
 	const struct fence_node *node = find_node(c, name);
 	struct fence_env env = {
-		.clock = c->clock,
-		.device = env_device,
-		.random = env_random,
-		.report = env_report,
-		.data = c,
+	    .clock = c->clock,
+	    .device = env_device,
+	    .random = env_random,
+	    .report = env_report,
+	    .data = c,
 	};
 	fence_err_t err = {""};
 	size_t level = 0;
@@ -176,7 +176,8 @@ cmd_power(struct ctl *c, enum fence_action action, const char *name)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "node", json_object_new_string(name));
-		json_object_object_add(o, "action", json_object_new_string(fence_action_name(action)));
+		json_object_object_add(o, "action",
+		                       json_object_new_string(fence_action_name(action)));
 		json_object_object_add(o, "result", json_object_new_string(r ? "error" : "ok"));
 		json_object_object_add(o, "level", r ? NULL : json_object_new_int((int)level));
 		json_object_object_add(o, "elapsed_ms", json_object_new_int64((int64_t)t0));
@@ -191,7 +192,7 @@ cmd_power(struct ctl *c, enum fence_action action, const char *name)
 			       fence_action_name(action), level, seconds(t0));
 		else
 			fprintf(stderr, "fencectl: %s: power %s FAILED: %s\n", name,
-				fence_action_name(action), err.msg);
+			        fence_action_name(action), err.msg);
 	}
 	c->steps = NULL;
 	return r ? EXIT_FENCE_FAILED : 0;
@@ -209,8 +210,9 @@ device_status(struct ctl *c, const struct fence_device *dev, json_object *o)
 	json_object_object_add(o, "device", json_object_new_string(dev->name));
 	json_object_object_add(o, "type", json_object_new_string(dev->type));
 	json_object_object_add(o, "state", json_object_new_string(r ? "error" : on ? "on" : "off"));
-	json_object_object_add(o, "elapsed_ms", json_object_new_int64((int64_t)(
-							c->clock->now_ms(c->clock->data) - t0)));
+	json_object_object_add(
+	    o, "elapsed_ms",
+	    json_object_new_int64((int64_t)(c->clock->now_ms(c->clock->data) - t0)));
 	if (r)
 		json_object_object_add(o, "error", json_object_new_string(err.msg));
 	return r == 0;
@@ -310,8 +312,8 @@ cmd_check(struct ctl *c)
 			fence_password_free(password);
 			json_object_object_add(o, "device", json_object_new_string(dev->name));
 			json_object_object_add(o, "type", json_object_new_string(dev->type));
-			json_object_object_add(o, "state", json_object_new_string(
-								   good ? "unchecked" : "error"));
+			json_object_object_add(
+			    o, "state", json_object_new_string(good ? "unchecked" : "error"));
 			json_object_object_add(o, "elapsed_ms", json_object_new_int64(0));
 			if (!good)
 				json_object_object_add(o, "error", json_object_new_string(err.msg));
@@ -328,7 +330,7 @@ cmd_check(struct ctl *c)
 		json_object_object_add(top, "config", json_object_new_string(c->config_path));
 		json_object_object_add(top, "result", json_object_new_string(ok ? "ok" : "error"));
 		json_object_object_add(top, "warning",
-				       warning ? json_object_new_string(warning) : NULL);
+		                       warning ? json_object_new_string(warning) : NULL);
 		json_object_object_add(top, "devices", list);
 		print_json(top);
 	} else {
@@ -348,9 +350,9 @@ run(struct ctl *c, int argc, char **argv)
 		const char *name;
 		enum fence_action action;
 	} power_cmds[] = {{"off", FENCE_ACTION_OFF},
-			  {"on", FENCE_ACTION_ON},
-			  {"reboot", FENCE_ACTION_REBOOT},
-			  {"status", FENCE_ACTION_STATUS}};
+	                  {"on", FENCE_ACTION_ON},
+	                  {"reboot", FENCE_ACTION_REBOOT},
+	                  {"status", FENCE_ACTION_STATUS}};
 	size_t i;
 
 	for (i = 0; i < sizeof(power_cmds) / sizeof(power_cmds[0]); i++)
@@ -363,7 +365,7 @@ run(struct ctl *c, int argc, char **argv)
 	}
 	if ((!strcmp(cmd, "check") && argc != 1) || (strcmp(cmd, "check") && argc != 2)) {
 		fprintf(stderr, "fencectl: '%s' takes %s\n", cmd,
-			strcmp(cmd, "check") ? "exactly one NODE" : "no arguments");
+		        strcmp(cmd, "check") ? "exactly one NODE" : "no arguments");
 		return EXIT_USAGE;
 	}
 	r = fence_config_load(c->config_path, &c->cfg, &err);
@@ -383,19 +385,19 @@ main(int argc, char **argv)
 {
 	enum { OPT_NO_DELAY = 256, OPT_OFFLINE };
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"password-dir", required_argument, NULL, 'p'},
-		{"output-format", required_argument, NULL, 'o'},
-		{"no-delay", no_argument, NULL, OPT_NO_DELAY},
-		{"offline", no_argument, NULL, OPT_OFFLINE},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"password-dir", required_argument, NULL, 'p'},
+	    {"output-format", required_argument, NULL, 'o'},
+	    {"no-delay", no_argument, NULL, OPT_NO_DELAY},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ctl c = {
-		.config_path = DEFAULT_CONFIG,
-		.password_dir = DEFAULT_PASSWORD_DIR,
-		.delay = true,
-		.clock = &fence_clock_monotonic,
+	    .config_path = DEFAULT_CONFIG,
+	    .password_dir = DEFAULT_PASSWORD_DIR,
+	    .delay = true,
+	    .clock = &fence_clock_monotonic,
 	};
 	int opt, r;
 
@@ -409,8 +411,10 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				fprintf(stderr, "fencectl: --output-format must be text or json, "
-						"not '%s'\n", optarg);
+				fprintf(stderr,
+				        "fencectl: --output-format must be text or json, "
+				        "not '%s'\n",
+				        optarg);
 				return EXIT_USAGE;
 			}
 			c.json = !strcmp(optarg, "json");

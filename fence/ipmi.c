@@ -15,8 +15,8 @@
 #include "fence/fence-int.h"
 
 #define IPMI_DEFAULT_CIPHER 3
-#define RETRANSMIT_MIN_MS 50u
-#define RETRANSMIT_MAX_MS 250u
+#define RETRANSMIT_MIN_MS   50u
+#define RETRANSMIT_MAX_MS   250u
 
 struct ipmi_handle {
 	ipmi_ctx_t ctx;
@@ -135,7 +135,7 @@ ipmi_close(void *handle)
 
 static int
 ipmi_open(const struct fence_device *dev, const char *password, unsigned timeout_ms,
-	  void **ret_handle, fence_err_t *err)
+          void **ret_handle, fence_err_t *err)
 {
 	struct ipmi_handle *h = calloc(1, sizeof(*h));
 	char host[300];
@@ -147,12 +147,12 @@ ipmi_open(const struct fence_device *dev, const char *password, unsigned timeout
 	/* libfreeipmi takes the port as "host:port", an IPv6 address in brackets. */
 	if (dev->port)
 		snprintf(host, sizeof(host), strchr(dev->address, ':') ? "[%s]:%u" : "%s:%u",
-			 dev->address, dev->port);
+		         dev->address, dev->port);
 	else
 		snprintf(host, sizeof(host), "%s", dev->address);
-	retransmit = retransmit < RETRANSMIT_MIN_MS ? RETRANSMIT_MIN_MS
-		     : retransmit > RETRANSMIT_MAX_MS ? RETRANSMIT_MAX_MS
-						      : retransmit;
+	retransmit = retransmit < RETRANSMIT_MIN_MS   ? RETRANSMIT_MIN_MS
+	             : retransmit > RETRANSMIT_MAX_MS ? RETRANSMIT_MAX_MS
+	                                              : retransmit;
 	session = session_timeout(timeout_ms, retransmit);
 	h->ctx = ipmi_ctx_create();
 	h->status_rs = fiid_obj_create(tmpl_cmd_get_chassis_status_rs);
@@ -162,14 +162,14 @@ ipmi_open(const struct fence_device *dev, const char *password, unsigned timeout
 		goto error;
 	}
 	if (ipmi_ctx_open_outofband_2_0(
-		    h->ctx, host, dev->user ? dev->user : "", password ? password : "", NULL, 0,
-		    (uint8_t)(dev->privilege ? dev->privilege : FENCE_PRIV_ADMIN),
-		    (uint8_t)(dev->cipher >= 0 ? dev->cipher : IPMI_DEFAULT_CIPHER), session,
-		    retransmit, workaround_flags(dev->workarounds), IPMI_FLAGS_DEFAULT) < 0) {
+	        h->ctx, host, dev->user ? dev->user : "", password ? password : "", NULL, 0,
+	        (uint8_t)(dev->privilege ? dev->privilege : FENCE_PRIV_ADMIN),
+	        (uint8_t)(dev->cipher >= 0 ? dev->cipher : IPMI_DEFAULT_CIPHER), session,
+	        retransmit, workaround_flags(dev->workarounds), IPMI_FLAGS_DEFAULT) < 0) {
 		errnum = ipmi_ctx_errnum(h->ctx);
 		r = ipmi_errno(errnum);
-		fence_err_set(err, "cannot open an IPMI 2.0 session within %u ms: %s%s",
-			      timeout_ms, ipmi_ctx_errormsg(h->ctx), ipmi_hint(errnum, dev));
+		fence_err_set(err, "cannot open an IPMI 2.0 session within %u ms: %s%s", timeout_ms,
+		              ipmi_ctx_errormsg(h->ctx), ipmi_hint(errnum, dev));
 		goto error;
 	}
 	*ret_handle = h;
@@ -187,7 +187,7 @@ ipmi_set_power(void *handle, bool on, unsigned timeout_ms, fence_err_t *err)
 
 	if (ipmi_cmd_chassis_control(h->ctx, control, h->control_rs) < 0) {
 		fence_err_set(err, "Chassis Control power %s failed: %s", on ? "up" : "down",
-			      ipmi_ctx_errormsg(h->ctx));
+		              ipmi_ctx_errormsg(h->ctx));
 		return ipmi_errno(ipmi_ctx_errnum(h->ctx));
 	}
 	return 0;
@@ -205,7 +205,7 @@ ipmi_get_power(void *handle, bool *ret_on, unsigned timeout_ms, fence_err_t *err
 	}
 	if (FIID_OBJ_GET(h->status_rs, "current_power_state.power_is_on", &on) < 0) {
 		fence_err_set(err, "Get Chassis Status: no power state in the answer: %s",
-			      fiid_obj_errormsg(h->status_rs));
+		              fiid_obj_errormsg(h->status_rs));
 		return -EPROTO;
 	}
 	*ret_on = on != 0;
@@ -213,9 +213,9 @@ ipmi_get_power(void *handle, bool *ret_on, unsigned timeout_ms, fence_err_t *err
 }
 
 const struct fence_driver fence_driver_ipmi = {
-	.type = "ipmi",
-	.open = ipmi_open,
-	.set_power = ipmi_set_power,
-	.get_power = ipmi_get_power,
-	.close = ipmi_close,
+    .type = "ipmi",
+    .open = ipmi_open,
+    .set_power = ipmi_set_power,
+    .get_power = ipmi_get_power,
+    .close = ipmi_close,
 };

@@ -27,12 +27,12 @@ report(const struct fence_env *env, size_t level, const struct fence_device *dev
        enum fence_action action, int result, const char *message, uint64_t elapsed)
 {
 	struct fence_step step = {
-		.level = level,
-		.device = dev,
-		.action = action,
-		.result = result,
-		.message = result < 0 ? message : NULL,
-		.elapsed_ms = elapsed,
+	    .level = level,
+	    .device = dev,
+	    .action = action,
+	    .result = result,
+	    .message = result < 0 ? message : NULL,
+	    .elapsed_ms = elapsed,
 	};
 
 	if (env->report)
@@ -42,7 +42,7 @@ report(const struct fence_env *env, size_t level, const struct fence_device *dev
 /* @action on every device of level @l (1-based); stops at the first failure. */
 static int
 level_apply(const struct fence_level *lv, size_t l, enum fence_action action,
-	    const struct fence_env *env, fence_err_t *err)
+            const struct fence_env *env, fence_err_t *err)
 {
 	const struct fence_clock *clock = env->clock;
 	size_t d;
@@ -64,9 +64,8 @@ level_apply(const struct fence_level *lv, size_t l, enum fence_action action,
 }
 
 int
-fence_node_run(const struct fence_node *node, enum fence_action action,
-	       const struct fence_env *env, bool apply_delay, size_t *ret_level,
-	       fence_err_t *err)
+fence_node_run(const struct fence_node *node, enum fence_action action, const struct fence_env *env,
+               bool apply_delay, size_t *ret_level, fence_err_t *err)
 {
 	fence_err_t last = {""};
 	size_t l;
@@ -75,7 +74,7 @@ fence_node_run(const struct fence_node *node, enum fence_action action,
 	if (action != FENCE_ACTION_OFF && action != FENCE_ACTION_ON &&
 	    action != FENCE_ACTION_REBOOT) {
 		fence_err_set(err, "node '%s': fencing action must be off, on or reboot",
-			      node->name);
+		              node->name);
 		return -EINVAL;
 	}
 	if (apply_delay && action != FENCE_ACTION_ON) {
@@ -104,7 +103,7 @@ fence_node_run(const struct fence_node *node, enum fence_action action,
 	}
 	if (node->n_levels > 1)
 		fence_err_set(err, "node '%s': all %zu fence levels failed; last: %s", node->name,
-			      node->n_levels, last.msg);
+		              node->n_levels, last.msg);
 	else
 		fence_err_set(err, "node '%s': %s", node->name, last.msg);
 	return r;

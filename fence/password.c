@@ -20,7 +20,7 @@
 
 int
 fence_password_read(const char *dir, const struct fence_device *dev, char **ret_password,
-		    fence_err_t *err)
+                    fence_err_t *err)
 {
 	char path[4096], buf[PASSWORD_MAX + 2];
 	struct stat st;
@@ -37,7 +37,7 @@ fence_password_read(const char *dir, const struct fence_device *dev, char **ret_
 			return 0;
 		}
 		fence_err_set(err, "device '%s': cannot read password file '%s': %s", dev->name,
-			      path, strerror(-r));
+		              path, strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -47,15 +47,15 @@ fence_password_read(const char *dir, const struct fence_device *dev, char **ret_
 	if (!S_ISREG(st.st_mode)) {
 		r = -EINVAL;
 		fence_err_set(err, "device '%s': password file '%s' is not a regular file",
-			      dev->name, path);
+		              dev->name, path);
 		goto out;
 	}
 	if (st.st_mode & 077) {
 		r = -EPERM;
 		fence_err_set(err,
-			      "device '%s': password file '%s' is open to others (mode %04o); "
-			      "run chmod 600 on it",
-			      dev->name, path, (unsigned)(st.st_mode & 07777));
+		              "device '%s': password file '%s' is open to others (mode %04o); "
+		              "run chmod 600 on it",
+		              dev->name, path, (unsigned)(st.st_mode & 07777));
 		goto out;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -65,12 +65,11 @@ fence_password_read(const char *dir, const struct fence_device *dev, char **ret_
 	}
 	buf[n] = '\0';
 	len = strcspn(buf, "\n");
-	if (len > PASSWORD_MAX || len == 0 || strlen(buf) < (size_t)n ||
-	    memchr(buf, '\r', len)) {
+	if (len > PASSWORD_MAX || len == 0 || strlen(buf) < (size_t)n || memchr(buf, '\r', len)) {
 		r = -EINVAL;
 		fence_err_set(err,
-			      "device '%s': password file '%s' must hold one line of 1-%d bytes",
-			      dev->name, path, PASSWORD_MAX);
+		              "device '%s': password file '%s' must hold one line of 1-%d bytes",
+		              dev->name, path, PASSWORD_MAX);
 		goto out;
 	}
 	buf[len] = '\0';
@@ -80,7 +79,7 @@ fence_password_read(const char *dir, const struct fence_device *dev, char **ret_
 		goto out;
 out_errno:
 	fence_err_set(err, "device '%s': cannot read password file '%s': %s", dev->name, path,
-		      strerror(-r));
+	              strerror(-r));
 out:
 	explicit_bzero(buf, sizeof(buf));
 	close(fd);

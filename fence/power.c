@@ -29,16 +29,16 @@ describe(const struct fence_device *dev, char *buf, size_t size)
 		snprintf(buf, size, "device '%s' (agent %s)", dev->name, dev->agent);
 	else if (dev->port)
 		snprintf(buf, size, "device '%s' (%s %s:%u)", dev->name, dev->type,
-			 dev->address ? dev->address : "?", dev->port);
+		         dev->address ? dev->address : "?", dev->port);
 	else
 		snprintf(buf, size, "device '%s' (%s %s)", dev->name, dev->type,
-			 dev->address ? dev->address : "?");
+		         dev->address ? dev->address : "?");
 }
 
 /* Ask for @on, then poll until the device reports it or @deadline passes. */
 static int
 set_and_verify(const struct fence_driver *driver, void *h, const struct fence_device *dev,
-	       bool want, const struct fence_clock *clock, uint64_t deadline, fence_err_t *err)
+               bool want, const struct fence_clock *clock, uint64_t deadline, fence_err_t *err)
 {
 	const char *state = want ? "on" : "off";
 	fence_err_t last = {""};
@@ -60,17 +60,19 @@ set_and_verify(const struct fence_driver *driver, void *h, const struct fence_de
 	/* A read cut short by the deadline must not hide what the device said. */
 	if (read_once)
 		fence_err_set(err, "accepted power %s, but still reports power %s after %u ms",
-			      state, want ? "off" : "on", dev->timeout_ms);
+		              state, want ? "off" : "on", dev->timeout_ms);
 	else
-		fence_err_set(err, "accepted power %s, but its state could not be read back within "
-			      "%u ms: %s", state, dev->timeout_ms, last.msg);
+		fence_err_set(err,
+		              "accepted power %s, but its state could not be read back within "
+		              "%u ms: %s",
+		              state, dev->timeout_ms, last.msg);
 	return -ETIMEDOUT;
 }
 
 int
 fence_device_run(const struct fence_driver *driver, const struct fence_device *dev,
-		 const char *password, enum fence_action action, const struct fence_clock *clock,
-		 bool *ret_on, fence_err_t *err)
+                 const char *password, enum fence_action action, const struct fence_clock *clock,
+                 bool *ret_on, fence_err_t *err)
 {
 	uint64_t deadline = clock->now_ms(clock->data) + dev->timeout_ms;
 	fence_err_t why = {""};
@@ -93,7 +95,7 @@ fence_device_run(const struct fence_driver *driver, const struct fence_device *d
 			*ret_on = on;
 	} else {
 		r = set_and_verify(driver, h, dev, action == FENCE_ACTION_ON, clock, deadline,
-				   &why);
+		                   &why);
 		if (r == 0 && ret_on)
 			*ret_on = action == FENCE_ACTION_ON;
 	}

@@ -34,7 +34,7 @@ fake_clock_init(struct fake_clock *c)
 /* The fake BMC handed to the driver through the device's address field. */
 static int
 fake_open(const struct fence_device *dev, const char *password, unsigned timeout_ms,
-	  void **ret_handle, fence_err_t *err)
+          void **ret_handle, fence_err_t *err)
 {
 	struct fake_bmc *b = (struct fake_bmc *)(void *)(uintptr_t)strtoull(dev->address, NULL, 16);
 
@@ -96,9 +96,9 @@ fake_close(void *h)
 }
 
 const struct fence_driver fake_driver = {
-	.type = "fake",
-	.open = fake_open,
-	.set_power = fake_set,
-	.get_power = fake_get,
-	.close = fake_close,
+    .type = "fake",
+    .open = fake_open,
+    .set_power = fake_set,
+    .get_power = fake_get,
+    .close = fake_close,
 };

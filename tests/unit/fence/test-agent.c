@@ -22,23 +22,23 @@
 
 /* Behaviour comes from the file "mode" next to the script. */
 static const char fake_agent[] =
-	"#!/bin/sh\n"
-	"dir=$(dirname \"$0\")\n"
-	"input=$(cat)\n"
-	"printf '%s\\nargs=%s\\n--\\n' \"$input\" \"$#\" >>\"$dir/input.log\"\n"
-	"action=$(printf '%s\\n' \"$input\" | sed -n 's/^action=//p')\n"
-	"mode=$(cat \"$dir/mode\")\n"
-	"[ \"$mode\" = hang ] && exec sleep 60\n"
-	"if [ \"$mode\" = leak ]; then\n"
-	"  echo \"login failed with $(printf '%s\\n' \"$input\" | grep password=)\"; exit 1\n"
-	"fi\n"
-	"case $action in\n"
-	"off) [ \"$mode\" = stuck ] || echo off >\"$dir/power\"; exit 0 ;;\n"
-	"on) echo on >\"$dir/power\"; exit 0 ;;\n"
-	"status) [ \"$mode\" = broken ] && { echo 'cannot connect'; exit 1; }\n"
-	"  [ \"$(cat \"$dir/power\")\" = off ] && exit 2; exit 0 ;;\n"
-	"esac\n"
-	"exit 1\n";
+    "#!/bin/sh\n"
+    "dir=$(dirname \"$0\")\n"
+    "input=$(cat)\n"
+    "printf '%s\\nargs=%s\\n--\\n' \"$input\" \"$#\" >>\"$dir/input.log\"\n"
+    "action=$(printf '%s\\n' \"$input\" | sed -n 's/^action=//p')\n"
+    "mode=$(cat \"$dir/mode\")\n"
+    "[ \"$mode\" = hang ] && exec sleep 60\n"
+    "if [ \"$mode\" = leak ]; then\n"
+    "  echo \"login failed with $(printf '%s\\n' \"$input\" | grep password=)\"; exit 1\n"
+    "fi\n"
+    "case $action in\n"
+    "off) [ \"$mode\" = stuck ] || echo off >\"$dir/power\"; exit 0 ;;\n"
+    "on) echo on >\"$dir/power\"; exit 0 ;;\n"
+    "status) [ \"$mode\" = broken ] && { echo 'cannot connect'; exit 1; }\n"
+    "  [ \"$(cat \"$dir/power\")\" = off ] && exit 2; exit 0 ;;\n"
+    "esac\n"
+    "exit 1\n";
 
 struct fixture {
 	char dir[PATH_MAX];
@@ -121,7 +121,7 @@ static int
 run(struct fixture *f, enum fence_action action, bool *on, fence_err_t *err)
 {
 	return fence_device_run(fence_driver_find("agent"), &f->dev, "s3cret", action,
-				&fence_clock_monotonic, on, err);
+	                        &fence_clock_monotonic, on, err);
 }
 
 static void
@@ -134,8 +134,9 @@ test_off_sends_standard_lines_and_verifies(void **state)
 	assert_int_equal(run(f, FENCE_ACTION_OFF, NULL, &err), 0);
 	assert_string_equal(slurp(f, "power"), "off\n");
 	log = slurp(f, "input.log");
-	assert_non_null(strstr(log, "action=off\nip=192.0.2.9\nipport=6231\nusername=fencer\n"
-				    "cipher=3\nprivlvl=operator\nplug=7\npassword=s3cret\nargs=0\n"));
+	assert_non_null(strstr(log,
+	                       "action=off\nip=192.0.2.9\nipport=6231\nusername=fencer\n"
+	                       "cipher=3\nprivlvl=operator\nplug=7\npassword=s3cret\nargs=0\n"));
 	/* Verified: a status call came after the off. */
 	assert_non_null(strstr(log, "action=status\n"));
 	assert_true(strstr(log, "action=status\n") > strstr(log, "action=off\n"));
@@ -213,8 +214,8 @@ test_no_password_line_without_password(void **state)
 	fence_err_t err = {""};
 
 	assert_int_equal(fence_device_run(fence_driver_find("agent"), &f->dev, NULL,
-					  FENCE_ACTION_STATUS, &fence_clock_monotonic, NULL, &err),
-			 0);
+	                                  FENCE_ACTION_STATUS, &fence_clock_monotonic, NULL, &err),
+	                 0);
 	assert_null(strstr(slurp(f, "input.log"), "password"));
 }
 
@@ -231,19 +232,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_off_sends_standard_lines_and_verifies, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_status_codes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_acknowledged_off_that_stays_on_fails, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_hung_agent_is_killed_at_timeout, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_password_scrubbed_from_messages, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_missing_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_password_line_without_password, setup,
-						teardown),
-		cmocka_unit_test(test_driver_table),
+	    cmocka_unit_test_setup_teardown(test_off_sends_standard_lines_and_verifies, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_status_codes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_acknowledged_off_that_stays_on_fails, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_hung_agent_is_killed_at_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_scrubbed_from_messages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_agent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_password_line_without_password, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_driver_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,12 +19,12 @@
 
 struct world {
 	struct fake_clock clock;
-	struct fence_device dev[4];	/* a, b, c, d */
+	struct fence_device dev[4]; /* a, b, c, d */
 	const struct fence_device *lv1[2], *lv2[2];
 	struct fence_level levels[2];
 	struct fence_node node;
-	int fail[4];			/* -errno per device, 0 = works */
-	char calls[MAX_CALLS][16];	/* "a:off" ... */
+	int fail[4];               /* -errno per device, 0 = works */
+	char calls[MAX_CALLS][16]; /* "a:off" ... */
 	size_t n_calls;
 	uint32_t random;
 	size_t reports, delay_reports;
@@ -107,7 +107,7 @@ test_first_level_every_device(void **state)
 	size_t level = 0;
 
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, true, &level, &err),
-			 0);
+	                 0);
 	assert_int_equal(level, 1);
 	expect_calls(w, want, 2);
 	assert_int_equal(w->reports, 2);
@@ -124,7 +124,7 @@ test_failed_device_moves_to_next_level(void **state)
 
 	w->fail[0] = -ETIMEDOUT;
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, true, &level, &err),
-			 0);
+	                 0);
 	assert_int_equal(level, 2);
 	expect_calls(w, want, 2);
 }
@@ -139,7 +139,7 @@ test_second_device_of_level_must_succeed_too(void **state)
 
 	w->fail[1] = -EIO;
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, true, &level, &err),
-			 0);
+	                 0);
 	assert_int_equal(level, 2);
 	expect_calls(w, want, 3);
 }
@@ -154,10 +154,10 @@ test_all_levels_fail(void **state)
 	w->fail[0] = -ETIMEDOUT;
 	w->fail[2] = -EACCES;
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, true, &level, &err),
-			 -EACCES);
+	                 -EACCES);
 	assert_int_equal(level, 99);
 	assert_string_equal(err.msg,
-			    "node 'n3': all 2 fence levels failed; last: device 'c': broken");
+	                    "node 'n3': all 2 fence levels failed; last: device 'c': broken");
 }
 
 static void
@@ -169,7 +169,7 @@ test_single_level_failure_message(void **state)
 	w->node.n_levels = 1;
 	w->fail[0] = -ETIMEDOUT;
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, true, NULL, &err),
-			 -ETIMEDOUT);
+	                 -ETIMEDOUT);
 	assert_string_equal(err.msg, "node 'n3': device 'a': broken");
 }
 
@@ -180,8 +180,8 @@ test_reboot_turns_whole_level_off_then_on(void **state)
 	const char *const want[] = {"a:off", "b:off", "a:on", "b:on"};
 	fence_err_t err = {""};
 
-	assert_int_equal(
-		fence_node_run(&w->node, FENCE_ACTION_REBOOT, &w->env, true, NULL, &err), 0);
+	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_REBOOT, &w->env, true, NULL, &err),
+	                 0);
 	expect_calls(w, want, 4);
 }
 
@@ -193,8 +193,8 @@ test_reboot_never_powers_on_after_failed_off(void **state)
 	fence_err_t err = {""};
 
 	w->fail[1] = -EIO;
-	assert_int_equal(
-		fence_node_run(&w->node, FENCE_ACTION_REBOOT, &w->env, true, NULL, &err), 0);
+	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_REBOOT, &w->env, true, NULL, &err),
+	                 0);
 	expect_calls(w, want, 4);
 }
 
@@ -217,8 +217,7 @@ test_no_delay_when_asked_or_for_on(void **state)
 	fence_err_t err = {""};
 
 	w->node.delay_ms = 5000;
-	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, false, NULL, &err),
-			 0);
+	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_OFF, &w->env, false, NULL, &err), 0);
 	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_ON, &w->env, true, NULL, &err), 0);
 	assert_int_equal(w->clock.slept, 0);
 	assert_int_equal(w->delay_reports, 0);
@@ -254,8 +253,8 @@ test_status_is_not_a_fencing_action(void **state)
 	struct world *w = *state;
 	fence_err_t err = {""};
 
-	assert_int_equal(
-		fence_node_run(&w->node, FENCE_ACTION_STATUS, &w->env, true, NULL, &err), -EINVAL);
+	assert_int_equal(fence_node_run(&w->node, FENCE_ACTION_STATUS, &w->env, true, NULL, &err),
+	                 -EINVAL);
 	assert_int_equal(w->n_calls, 0);
 }
 
@@ -263,18 +262,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_first_level_every_device, setup),
-		cmocka_unit_test_setup(test_failed_device_moves_to_next_level, setup),
-		cmocka_unit_test_setup(test_second_device_of_level_must_succeed_too, setup),
-		cmocka_unit_test_setup(test_all_levels_fail, setup),
-		cmocka_unit_test_setup(test_single_level_failure_message, setup),
-		cmocka_unit_test_setup(test_reboot_turns_whole_level_off_then_on, setup),
-		cmocka_unit_test_setup(test_reboot_never_powers_on_after_failed_off, setup),
-		cmocka_unit_test_setup(test_fixed_delay_comes_first, setup),
-		cmocka_unit_test_setup(test_no_delay_when_asked_or_for_on, setup),
-		cmocka_unit_test(test_random_delay_spans_its_range),
-		cmocka_unit_test_setup(test_random_delay_is_used, setup),
-		cmocka_unit_test_setup(test_status_is_not_a_fencing_action, setup),
+	    cmocka_unit_test_setup(test_first_level_every_device, setup),
+	    cmocka_unit_test_setup(test_failed_device_moves_to_next_level, setup),
+	    cmocka_unit_test_setup(test_second_device_of_level_must_succeed_too, setup),
+	    cmocka_unit_test_setup(test_all_levels_fail, setup),
+	    cmocka_unit_test_setup(test_single_level_failure_message, setup),
+	    cmocka_unit_test_setup(test_reboot_turns_whole_level_off_then_on, setup),
+	    cmocka_unit_test_setup(test_reboot_never_powers_on_after_failed_off, setup),
+	    cmocka_unit_test_setup(test_fixed_delay_comes_first, setup),
+	    cmocka_unit_test_setup(test_no_delay_when_asked_or_for_on, setup),
+	    cmocka_unit_test(test_random_delay_spans_its_range),
+	    cmocka_unit_test_setup(test_random_delay_is_used, setup),
+	    cmocka_unit_test_setup(test_status_is_not_a_fencing_action, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

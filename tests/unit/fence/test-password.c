@@ -137,10 +137,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_first_line_without_newline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_mode_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_binary_or_odd_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_first_line_without_newline, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_mode_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_binary_or_odd_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

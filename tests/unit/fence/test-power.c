@@ -86,7 +86,7 @@ test_off_acknowledged_but_still_on_fails(void **state)
 	assert_true(f->bmc.on);
 	assert_true(strncmp(err.msg, "device 'bmc-n3' (fake ", 22) == 0);
 	assert_non_null(strstr(err.msg, "accepted power off, but still reports power on after "
-					"2000 ms"));
+	                                "2000 ms"));
 	/* It kept asking until the time was up, and not much longer. */
 	assert_true(f->bmc.gets > 5);
 	assert_true(f->clock.now - 1000 >= 2000 && f->clock.now - 1000 < 2000 + 200);
@@ -126,7 +126,7 @@ test_unreachable_fails_with_driver_message(void **state)
 	f->bmc.open_error = -ETIMEDOUT;
 	assert_int_equal(run(f, FENCE_ACTION_OFF, NULL, &err), -ETIMEDOUT);
 	assert_string_equal(err.msg + strlen(err.msg) - strlen("fake open failed"),
-			    "fake open failed");
+	                    "fake open failed");
 	assert_int_equal(f->bmc.sets, 0);
 }
 
@@ -173,15 +173,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_off_confirmed_at_once, setup),
-		cmocka_unit_test_setup(test_off_waits_until_state_reads_off, setup),
-		cmocka_unit_test_setup(test_off_acknowledged_but_still_on_fails, setup),
-		cmocka_unit_test_setup(test_read_errors_never_count_as_off, setup),
-		cmocka_unit_test_setup(test_read_error_then_off_succeeds, setup),
-		cmocka_unit_test_setup(test_unreachable_fails_with_driver_message, setup),
-		cmocka_unit_test_setup(test_rejected_set_fails, setup),
-		cmocka_unit_test_setup(test_on_and_status, setup),
-		cmocka_unit_test_setup(test_reboot_is_not_a_device_action, setup),
+	    cmocka_unit_test_setup(test_off_confirmed_at_once, setup),
+	    cmocka_unit_test_setup(test_off_waits_until_state_reads_off, setup),
+	    cmocka_unit_test_setup(test_off_acknowledged_but_still_on_fails, setup),
+	    cmocka_unit_test_setup(test_read_errors_never_count_as_off, setup),
+	    cmocka_unit_test_setup(test_read_error_then_off_succeeds, setup),
+	    cmocka_unit_test_setup(test_unreachable_fails_with_driver_message, setup),
+	    cmocka_unit_test_setup(test_rejected_set_fails, setup),
+	    cmocka_unit_test_setup(test_on_and_status, setup),
+	    cmocka_unit_test_setup(test_reboot_is_not_a_device_action, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
