@@ -20,6 +20,7 @@ struct cfs_entry {
 	qb_map_t *children;	  /* directories: name -> struct cfs_entry * */
 	void *data;		  /* files: owned content */
 	size_t size;
+	uint32_t owner;		  /* lock directories: the holder's node id */
 };
 
 /* A detached entry called @name (copied); NULL on ENOMEM. */
@@ -30,6 +31,15 @@ void cfs_entry_free(struct cfs_entry *e);
 
 /* The child of @dir called @name, or NULL. */
 struct cfs_entry *cfs_entry_child(const struct cfs_entry *dir, const char *name);
+
+/* The entry at @path (borrowed), or -ENOENT, -ENOTDIR, -EINVAL. */
+int cfs_tree_find(const cfs_tree_t *tree, const char *path, struct cfs_entry **ret);
+
+/* Add a directory at @path held by @owner (see cfs_tree_mkdir()). */
+int cfs_tree_mkdir_owned(cfs_tree_t *tree, const char *path, int64_t mtime, uint32_t owner);
+
+/* Give @e a new version, mtime and owner, and tell the observer. */
+void cfs_tree_restamp(cfs_tree_t *tree, struct cfs_entry *e, int64_t mtime, uint32_t owner);
 
 /* The root of @tree (borrowed). */
 struct cfs_entry *cfs_tree_root(const cfs_tree_t *tree);

@@ -45,6 +45,7 @@ struct cfs_stat {
 	uint32_t mode;	  /* permission bits: 0700/0600 under priv/, else 0755/0644 */
 	int64_t mtime;	  /* seconds since the epoch, as the writer's clock said */
 	size_t size;	  /* content bytes; 0 for directories */
+	uint32_t owner;	  /* lock directories: the holder's node id; else 0 */
 };
 
 /*
@@ -60,6 +61,7 @@ struct cfs_record {
 	const char *name; /* "" for the root */
 	const void *data; /* file content, size bytes */
 	size_t size;
+	uint32_t owner; /* lock directories: the holder's node id; else 0 */
 };
 
 /* ------------------------------------------------------------------ tree */
@@ -234,6 +236,7 @@ enum cfs_msg_type {
 	CFS_MSG_RMDIR = 5,
 	CFS_MSG_RENAME = 6,
 	CFS_MSG_MTIME = 7,
+	CFS_MSG_LOCK_TAKE = 8,
 };
 
 #define CFS_MSG_VERSION 1
@@ -247,6 +250,8 @@ struct cfs_op {
 	const char *path2; /* rename target */
 	const void *data;  /* write: the whole new content */
 	size_t size;
+	uint64_t expect_version; /* lock take: the version seen expired */
+	uint32_t sender;	 /* set at delivery: the member that sent it */
 };
 
 /*
@@ -268,6 +273,27 @@ bool cfs_msg_is_op(uint16_t type);
 
 /* Apply a decoded change to @tree: the result a caller of the op sees. */
 int cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op);
+
+/* ---------------------------------------------------------------- locks */
+
+/*
+ * Cluster locks are the directories /priv/lock/<name>.  Their rules, the
+ * same on every member because they depend only on the order of changes:
+ * - mkdir creates the lock held by the sender; -EEXIST if it exists;
+ * - touching its mtime renews it, only by the holder (-EPERM otherwise);
+ * - rmdir releases it, only by the holder (-EPERM otherwise);
+ * - CFS_MSG_LOCK_TAKE gives it to the sender if its version still is the
+ *   expect_version the sender saw expire (a renewal in between wins:
+ *   -EEXIST), or creates it when it is gone;
+ * - locks cannot be renamed (-EPERM).
+ * When a lock has expired is each member's own judgement, on its own
+ * monotonic clock since it saw the last renewal delivered; see
+ * cfs_replica_lock_info().
+ */
+bool cfs_path_is_lock(const char *path);
+
+/* Apply @op, whose path (or rename target) is a lock, by the rules above. */
+int cfs_lock_apply(cfs_tree_t *tree, const struct cfs_op *op);
 
 /* ------------------------------------------------- virtual status files */
 
@@ -318,6 +344,8 @@ typedef struct cfs_replica cfs_replica_t;
 struct cfs_group_ops {
 	/* Multicast @len bytes of @msg to all members, this one included. */
 	int (*send)(void *ctx, const void *msg, size_t len);
+	/* This node's monotonic clock in ns: lock ages are measured on it. */
+	uint64_t (*now)(void *ctx);
 	void *ctx;
 };
 
@@ -376,5 +404,21 @@ int cfs_replica_set_quorate(cfs_replica_t *r, bool quorate);
 
 /* Is a synchronisation in progress? */
 bool cfs_replica_syncing(const cfs_replica_t *r);
+
+/* A lock as this member sees it. */
+struct cfs_lock_info {
+	uint32_t owner;	  /* the holder's node id */
+	uint64_t version; /* changes with every renewal or takeover */
+	uint64_t age_ns;  /* since this member saw it created, renewed or taken */
+};
+
+/*
+ * The lock at @path (see cfs_path_is_lock()).  The age runs on this
+ * member's monotonic clock from the delivery of the last change to the
+ * lock it saw; a lock it learnt of otherwise (a restart, a
+ * synchronisation) counts from the first time it was asked about it, so an
+ * age is never larger than the truth.  -ENOENT, -EINVAL for a non-lock.
+ */
+int cfs_replica_lock_info(cfs_replica_t *r, const char *path, struct cfs_lock_info *ret_info);
 
 #endif /* CLUSTERHA_CFS_H */

@@ -29,6 +29,7 @@ hash_record(void *ctx, const struct cfs_record *rec)
 	hash_u64(md, rec->version);
 	hash_u64(md, (uint64_t)rec->mtime);
 	hash_u64(md, (uint64_t)rec->type);
+	hash_u64(md, rec->owner);
 	/* Length-prefix variable parts so that no two trees hash alike by shifting. */
 	hash_u64(md, strlen(rec->name));
 	EVP_DigestUpdate(md, rec->name, strlen(rec->name));

@@ -39,6 +39,7 @@ entry_from_record(const struct cfs_record *rec)
 	e->inode = rec->inode;
 	e->version = rec->version;
 	e->mtime = rec->mtime;
+	e->owner = rec->owner;
 	if (rec->type == CFS_FILE && rec->size) {
 		e->data = malloc(rec->size);
 		if (!e->data) {
@@ -69,6 +70,8 @@ record_check(const struct cfs_record *rec, uint64_t version, const struct cfs_li
 		return -EUCLEAN;
 	if (rec->size && !rec->data)
 		return -EUCLEAN;
+	if (rec->owner && rec->type != CFS_DIR)
+		return -EUCLEAN; /* only lock directories have a holder */
 	return 0;
 }
 

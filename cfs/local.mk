@@ -5,6 +5,8 @@ cfs_libcfs_a_SOURCES = \
 	cfs/cfs-int.h \
 	cfs/digest.c \
 	cfs/load.c \
+	cfs/lock.c \
+	cfs/lockseen.c \
 	cfs/msg.c \
 	cfs/path.c \
 	cfs/replica.c \

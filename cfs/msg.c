@@ -2,7 +2,7 @@
  * msg.c - the tree-changing replication messages: one per change.
  *
  *   header (wire.h), then: u64 mtime, string path,
- *   rename: string path2; write: blob data.
+ *   rename: string path2; write: blob data; lock take: u64 expected version.
  */
 #include <config.h>
 
@@ -30,7 +30,7 @@ type_has_data(enum cfs_msg_type type)
 bool
 cfs_msg_is_op(uint16_t type)
 {
-	return type >= CFS_MSG_MKDIR && type <= CFS_MSG_MTIME;
+	return type >= CFS_MSG_MKDIR && type <= CFS_MSG_LOCK_TAKE;
 }
 
 int
@@ -51,6 +51,8 @@ cfs_msg_encode(const struct cfs_op *op, void **ret_buf, size_t *ret_len)
 		wire_put_string(&w, op->path2);
 	if (type_has_data(op->type))
 		wire_put_blob(&w, op->data, op->size);
+	if (op->type == CFS_MSG_LOCK_TAKE)
+		wire_put_u64(&w, op->expect_version);
 	return wire_finish(&w, ret_buf, ret_len);
 }
 
@@ -86,6 +88,8 @@ cfs_msg_decode(const void *buf, size_t len, struct cfs_op *ret_op)
 		op.path2 = get_path(&r);
 	if (type_has_data(op.type))
 		op.data = wire_get_blob(&r, &op.size);
+	if (op.type == CFS_MSG_LOCK_TAKE)
+		op.expect_version = wire_get_u64(&r);
 	if (!wire_done(&r))
 		return -EBADMSG;
 	*ret_op = op;
@@ -95,6 +99,9 @@ cfs_msg_decode(const void *buf, size_t len, struct cfs_op *ret_op)
 int
 cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op)
 {
+	/* Lock directories have rules of their own: holder, renewal, takeover. */
+	if (cfs_path_is_lock(op->path) || (op->path2 && cfs_path_is_lock(op->path2)))
+		return cfs_lock_apply(tree, op);
 	switch (op->type) {
 	case CFS_MSG_MKDIR:
 		return cfs_tree_mkdir(tree, op->path, op->mtime);
@@ -110,6 +117,8 @@ cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op)
 		return cfs_tree_rename(tree, op->path, op->path2, op->mtime);
 	case CFS_MSG_MTIME:
 		return cfs_tree_set_mtime(tree, op->path, op->mtime);
+	case CFS_MSG_LOCK_TAKE:
+		return -EINVAL; /* only lock directories can be taken */
 	}
 	return -EBADMSG;
 }

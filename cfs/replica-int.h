@@ -33,6 +33,13 @@ enum replica_phase {
 	PHASE_FAILED, /* a round could not produce the source's tree */
 };
 
+/* When this member last saw a lock change, on its own clock. */
+struct lock_seen {
+	char *path;
+	uint64_t version;
+	uint64_t at_ns;
+};
+
 struct member {
 	uint32_t nodeid;
 	bool have_state;
@@ -57,6 +64,8 @@ struct cfs_replica {
 	size_t n_members;
 	uint32_t source;   /* of the current round, 0 = none chosen yet */
 	qb_map_t *received; /* inode (decimal) -> struct received_record */
+	struct lock_seen *locks;
+	size_t n_locks;
 };
 
 int request_list_add(struct request_list *l, const struct request *req);
@@ -70,6 +79,10 @@ int replica_batch_begin(struct cfs_replica *r);
 
 /* Send the changes queued during a round, or fail them when not writable. */
 void replica_release_queued(struct cfs_replica *r);
+
+/* lockseen.c: note a delivered change to the lock at @path. */
+void lock_seen_changed(struct cfs_replica *r, const char *path);
+void lock_seen_free(struct cfs_replica *r);
 
 /* sync.c */
 int sync_start(struct cfs_replica *r, const uint32_t *members, size_t count);

@@ -94,6 +94,7 @@ cfs_replica_free(cfs_replica_t *r)
 	request_list_finish(&r->done, -ECANCELED);
 	request_list_finish(&r->queued, -ECANCELED);
 	sync_reset(r);
+	lock_seen_free(r);
 	free(r->members);
 	cfs_tree_free(r->tree);
 	free(r);
@@ -190,7 +191,10 @@ deliver_op(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
 	if (err < 0)
 		return err;
 	/* The result is the same on every member: it depends only on the order. */
+	op.sender = nodeid;
 	err = cfs_op_apply(r->tree, &op);
+	if (err == 0 && cfs_path_is_lock(op.path))
+		lock_seen_changed(r, op.path);
 	if (nodeid == r->nodeid && request_list_take(&r->sent, op.request, &req)) {
 		req.result = err;
 		return request_list_add(&r->done, &req);

@@ -12,7 +12,7 @@
 
 #include "cfs/cfs.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct cfs_store {
 	sqlite3 *db;
@@ -27,9 +27,10 @@ static const char schema_sql[] =
 	"CREATE TABLE entries ("
 	"  inode INTEGER PRIMARY KEY, parent INTEGER NOT NULL,"
 	"  version INTEGER NOT NULL, mtime INTEGER NOT NULL,"
-	"  type INTEGER NOT NULL, name TEXT NOT NULL, data BLOB);"
-	"INSERT INTO meta VALUES ('schema', 1), ('version', 0);"
-	"INSERT INTO entries VALUES (0, 0, 0, 0, 1, '', NULL);";
+	"  type INTEGER NOT NULL, name TEXT NOT NULL, data BLOB,"
+	"  owner INTEGER NOT NULL);"
+	"INSERT INTO meta VALUES ('schema', 2), ('version', 0);"
+	"INSERT INTO entries VALUES (0, 0, 0, 0, 1, '', NULL, 0);";
 
 /* Map an SQLite result to an errno: corruption is -EUCLEAN, full disk -ENOSPC. */
 static int
@@ -107,7 +108,7 @@ static int
 store_prepare(cfs_store_t *s)
 {
 	int rc = sqlite3_prepare_v2(s->db,
-				    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+				    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 				    -1, &s->put, NULL);
 
 	if (rc == SQLITE_OK)
@@ -232,6 +233,7 @@ loaded_add(struct loaded *l, sqlite3_stmt *st)
 	rec->version = (uint64_t)sqlite3_column_int64(st, 2);
 	rec->mtime = sqlite3_column_int64(st, 3);
 	rec->type = sqlite3_column_int(st, 4);
+	rec->owner = (uint32_t)sqlite3_column_int64(st, 7);
 	name = sqlite3_column_text(st, 5);
 	l->names[i] = strdup(name ? (const char *)name : "");
 	rec->size = (size_t)sqlite3_column_bytes(st, 6);
@@ -294,6 +296,7 @@ store_updated(void *ctx, const struct cfs_record *rec)
 				  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int64(st, 8, rec->owner);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

@@ -4,7 +4,7 @@
  *   STATE: u32 nodeid, u32 flags (1 = eligible), u64 version, u32 count,
  *          count x (u64 inode, u64 version)
  *   DATA:  u32 count, count x (u64 inode, u64 parent, u64 version,
- *          u64 mtime, u32 type, string name, blob data)
+ *          u64 mtime, u32 type, u32 owner, string name, blob data)
  *   END:   u32 source, u64 version, 32 bytes digest
  */
 #include <config.h>
@@ -119,6 +119,7 @@ sync_encode_data(bool (*next)(void *ctx, struct cfs_record *rec), void *ctx, siz
 		wire_put_u64(&w, rec.version);
 		wire_put_u64(&w, (uint64_t)rec.mtime);
 		wire_put_u32(&w, (uint32_t)rec.type);
+		wire_put_u32(&w, rec.owner);
 		wire_put_string(&w, rec.name);
 		wire_put_blob(&w, rec.data, rec.size);
 		count++;
@@ -151,6 +152,7 @@ sync_decode_data(const void *buf, size_t len, int (*fn)(void *ctx, const struct 
 		rec.version = wire_get_u64(&r);
 		rec.mtime = (int64_t)wire_get_u64(&r);
 		rec.type = wire_get_u32(&r);
+		rec.owner = wire_get_u32(&r);
 		rec.name = wire_get_string(&r);
 		rec.data = wire_get_blob(&r, &rec.size);
 		if (r.bad)

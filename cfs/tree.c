@@ -205,9 +205,16 @@ tree_resolve(const cfs_tree_t *tree, const char *path, struct cfs_entry **ret,
 	return 0;
 }
 
+int
+cfs_tree_find(const cfs_tree_t *tree, const char *path, struct cfs_entry **ret)
+{
+	return tree_resolve(tree, path, ret, NULL, NULL);
+}
+
 static void
 entry_to_stat(const struct cfs_entry *e, const char *path, struct cfs_stat *st)
 {
+	st->owner = e->owner;
 	st->inode = e->inode;
 	st->version = e->version;
 	st->type = e->type;
@@ -293,6 +300,7 @@ tree_record(const struct cfs_entry *e, struct cfs_record *rec)
 	rec->name = e->name;
 	rec->data = e->data;
 	rec->size = e->size;
+	rec->owner = e->owner;
 }
 
 static void
@@ -343,7 +351,7 @@ tree_resolve_new(const cfs_tree_t *tree, const char *path, struct cfs_entry **re
 }
 
 static int
-tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime)
+tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime, uint32_t owner)
 {
 	struct cfs_entry *dir, *e;
 	const char *name;
@@ -360,6 +368,7 @@ tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime)
 		return -ENOMEM;
 	e->inode = e->version = ++tree->version;
 	e->mtime = mtime;
+	e->owner = owner;
 	dir_attach(dir, e);
 	tree->entries++;
 	notify_updated(tree, e);
@@ -369,13 +378,19 @@ tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime)
 int
 cfs_tree_mkdir(cfs_tree_t *tree, const char *path, int64_t mtime)
 {
-	return tree_add(tree, path, CFS_DIR, mtime);
+	return tree_add(tree, path, CFS_DIR, mtime, 0);
+}
+
+int
+cfs_tree_mkdir_owned(cfs_tree_t *tree, const char *path, int64_t mtime, uint32_t owner)
+{
+	return tree_add(tree, path, CFS_DIR, mtime, owner);
 }
 
 int
 cfs_tree_create(cfs_tree_t *tree, const char *path, int64_t mtime)
 {
-	return tree_add(tree, path, CFS_FILE, mtime);
+	return tree_add(tree, path, CFS_FILE, mtime, 0);
 }
 
 int
@@ -455,6 +470,15 @@ cfs_tree_rmdir(cfs_tree_t *tree, const char *path)
 	return 0;
 }
 
+void
+cfs_tree_restamp(cfs_tree_t *tree, struct cfs_entry *e, int64_t mtime, uint32_t owner)
+{
+	e->mtime = mtime;
+	e->owner = owner;
+	e->version = ++tree->version;
+	notify_updated(tree, e);
+}
+
 int
 cfs_tree_set_mtime(cfs_tree_t *tree, const char *path, int64_t mtime)
 {
@@ -463,9 +487,7 @@ cfs_tree_set_mtime(cfs_tree_t *tree, const char *path, int64_t mtime)
 
 	if (r < 0)
 		return r;
-	e->mtime = mtime;
-	e->version = ++tree->version;
-	notify_updated(tree, e);
+	cfs_tree_restamp(tree, e, mtime, e->owner);
 	return 0;
 }
 

@@ -88,10 +88,12 @@ typedef struct cd_fs cd_fs_t;
 /*
  * Mount the tree of @replica at @mount_point and serve it from FUSE threads
  * through @bridge.  @node_name names this node for the "local" link;
- * @quorum provides the .members file.
+ * @quorum provides the .members file; mkdir takes over a lock that this
+ * node has not seen renewed for @lock_lease_s seconds.
  */
 int cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-		cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge, cd_fs_t **ret_fs);
+		unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum,
+		cd_bridge_t *bridge, cd_fs_t **ret_fs);
 
 /* Unmount and wait for the FUSE threads; NULL is ignored. */
 void cd_fs_stop(cd_fs_t *fs);

@@ -40,6 +40,7 @@ struct cd_fs {
 	cfs_replica_t *replica;
 	cd_quorum_t *quorum;
 	cd_bridge_t *bridge;
+	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
 };
 
 /* An open file: its private copy of the content. */
@@ -148,13 +149,54 @@ run_submit(struct cd_job *job)
 		cd_job_finish(j->fs->bridge, job, r);
 }
 
+/*
+ * Has this node not seen the lock at @path renewed for a whole lease?
+ * Such a lock is hidden (lookups say ENOENT), so that mkdir(2) reaches us
+ * and takes it over, and its holder knows it has lost it.
+ */
+static bool
+lock_expired(cd_fs_t *fs, const char *path)
+{
+	struct cfs_lock_info info;
+
+	return cfs_path_is_lock(path) && cfs_replica_lock_info(fs->replica, path, &info) == 0 &&
+	       info.age_ns >= fs->lock_lease_ns;
+}
+
+/*
+ * mkdir of a lock: create it, or take it over when this node has not seen
+ * it renewed for a whole lease; otherwise it is held: -EEXIST.
+ */
+static void
+run_lock_mkdir(struct cd_job *job)
+{
+	struct fs_job *j = (struct fs_job *)job;
+	struct cfs_lock_info info;
+	int r = cfs_replica_lock_info(j->fs->replica, j->op.path, &info);
+
+	if (r == 0) {
+		if (info.age_ns < j->fs->lock_lease_ns) {
+			cd_job_finish(j->fs->bridge, job, -EEXIST);
+			return;
+		}
+		j->op.type = CFS_MSG_LOCK_TAKE;
+		j->op.expect_version = info.version;
+	} else if (r != -ENOENT) {
+		cd_job_finish(j->fs->bridge, job, r);
+		return;
+	}
+	run_submit(job);
+}
+
 static void
 run_stat(struct cd_job *job)
 {
 	struct fs_job *j = (struct fs_job *)job;
+	int r = cfs_tree_stat(cfs_replica_tree(j->fs->replica), j->path, &j->st);
 
-	cd_job_finish(j->fs->bridge, job,
-		      cfs_tree_stat(cfs_replica_tree(j->fs->replica), j->path, &j->st));
+	if (r == 0 && lock_expired(j->fs, j->path))
+		r = -ENOENT;
+	cd_job_finish(j->fs->bridge, job, r);
 }
 
 /* Copy the whole content of j->path out of the tree. */
@@ -179,8 +221,12 @@ static int
 collect_name(void *ctx, const char *name, const struct cfs_stat *st)
 {
 	struct fs_job *j = ctx;
-	char **grown = realloc(j->names, (j->n_names + 1) * sizeof(*grown));
+	char **grown, child[CFS_PATH_MAX + CFS_NAME_MAX + 2];
 
+	snprintf(child, sizeof(child), "%s/%s", j->path, name);
+	if (lock_expired(j->fs, child))
+		return 0;
+	grown = realloc(j->names, (j->n_names + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	j->names = grown;
@@ -569,7 +615,11 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 static int
 fs_mkdir(const char *path, mode_t mode)
 {
-	return reserved(path) ? -EEXIST : submit(fs_self(), CFS_MSG_MKDIR, path, NULL, NULL, 0);
+	struct fs_job j = { .op = { .type = CFS_MSG_MKDIR, .mtime = now_seconds(), .path = path } };
+
+	if (reserved(path))
+		return -EEXIST;
+	return call(fs_self(), &j, cfs_path_is_lock(path) ? run_lock_mkdir : run_submit);
 }
 
 static int
@@ -718,7 +768,8 @@ detach_stale_mount(const char *mount_point)
 
 int
 cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-	    cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge, cd_fs_t **ret_fs)
+	    unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge,
+	    cd_fs_t **ret_fs)
 {
 	char prog[] = "clusterd", opt[] = "-o",
 	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
@@ -730,6 +781,7 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 	if (!fs || !(fs->node_name = strdup(node_name)))
 		goto error;
 	fs->limits = *limits;
+	fs->lock_lease_ns = (uint64_t)lock_lease_s * 1000000000u;
 	fs->replica = replica;
 	fs->quorum = quorum;
 	fs->bridge = bridge;

@@ -113,10 +113,19 @@ group_send(void *ctx, const void *msg, size_t len)
 	return -EAGAIN;
 }
 
+static uint64_t
+group_now(void *ctx)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 struct cfs_group_ops
 cd_group_ops(cd_group_t *g)
 {
-	return (struct cfs_group_ops){ group_send, g };
+	return (struct cfs_group_ops){ group_send, group_now, g };
 }
 
 void

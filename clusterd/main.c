@@ -23,6 +23,7 @@ struct options {
 	bool foreground;
 	bool debug;
 	bool fsync;
+	unsigned lock_lease_s;
 	const char *run_dir;
 	const char *state_dir;
 	const char *mount_point;
@@ -38,7 +39,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: clusterd [-f] [-d] [--run-dir DIR] [--state-dir DIR] [--mount DIR]\n"
-		     "                [--node-name NAME] [--fsync]\n"
+		     "                [--node-name NAME] [--fsync] [--lock-lease SECONDS]\n"
 		     "Serves the replicated configuration tree; see clusterd(8).\n");
 }
 
@@ -53,12 +54,14 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "mount", required_argument, NULL, 'm' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "fsync", no_argument, NULL, 'F' },
+		{ "lock-lease", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct options){ .run_dir = "/run/clusterha",
+	*o = (struct options){ .lock_lease_s = 120,
+			       .run_dir = "/run/clusterha",
 			       .state_dir = "/var/lib/clusterha",
 			       .mount_point = "/etc/cluster" };
 	if (gethostname(o->node_name, sizeof(o->node_name)) < 0)
@@ -71,6 +74,18 @@ parse_options(int argc, char **argv, struct options *o)
 		case 's': o->state_dir = optarg; break;
 		case 'm': o->mount_point = optarg; break;
 		case 'F': o->fsync = true; break;
+		case 'L': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 86400) {
+				fprintf(stderr, "clusterd: --lock-lease must be 1..86400 seconds, "
+						"not '%s'\n", optarg);
+				goto bad;
+			}
+			o->lock_lease_s = (unsigned)v;
+			break;
+		}
 		case 'n':
 			if (strlen(optarg) >= sizeof(o->node_name))
 				goto bad;
@@ -170,7 +185,7 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 				&(struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
 						      CFS_DEFAULT_MAX_TOTAL_SIZE,
 						      CFS_DEFAULT_MAX_ENTRIES },
-				p->replica, p->quorum, p->bridge, &p->fs);
+				o->lock_lease_s, p->replica, p->quorum, p->bridge, &p->fs);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot mount the tree at '%s': %s", o->mount_point,
 		       strerror(-r));

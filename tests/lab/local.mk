@@ -14,6 +14,7 @@ LAB_TESTS = \
 	tests/lab/cfs-partition.test \
 	tests/lab/cfs-restart.test \
 	tests/lab/cfs-rules.test \
+	tests/lab/cfs-lock.test \
 	tests/lab/cfs-status.test \
 	tests/lab/cfs-valgrind.test
 

@@ -135,7 +135,8 @@ start_clusterd() {
 	local node=$1 bin=${LAB_BUILD_DIR:-$(dirname "$LAB")/../../build/gcc}/clusterd/clusterd
 	# "$LAB", not the lab function: a backgrounded function keeps copies of
 	# the caller's descriptors and would hold a $(...) pipe open.
-	"$LAB" exec "$node" setsid sh -c "exec '$bin' -f >>/var/log/clusterha/clusterd.log 2>&1" \
+	"$LAB" exec "$node" setsid sh -c \
+		"exec '$bin' -f --lock-lease ${LAB_LOCK_LEASE:-120} >>/var/log/clusterha/clusterd.log 2>&1" \
 		</dev/null >/dev/null 2>&1 &
 	wait_until 30 "clusterd on $node did not mount /etc/cluster" \
 		lab exec "$node" mountpoint -q /etc/cluster

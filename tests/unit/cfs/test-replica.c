@@ -46,6 +46,7 @@ struct bus {
 	size_t head, tail;
 	size_t data_messages; /* synchronisation DATA messages sent */
 	size_t data_bytes;
+	uint64_t clock_ns; /* one fake monotonic clock for all members */
 };
 
 static int
@@ -69,10 +70,16 @@ bus_send(void *ctx, const void *msg, size_t len)
 	return 0;
 }
 
+static uint64_t
+bus_now(void *ctx)
+{
+	return ((struct member *)ctx)->bus->clock_ns;
+}
+
 static void
 member_start(struct member *m)
 {
-	struct cfs_group_ops ops = { bus_send, m };
+	struct cfs_group_ops ops = { bus_send, bus_now, m };
 
 	assert_int_equal(cfs_store_open(m->db, false, &m->store), 0);
 	assert_int_equal(cfs_replica_new(m->store, NULL, &ops, m->nodeid, &m->replica), 0);
@@ -449,6 +456,120 @@ test_malformed_message_is_ignored_by_all(void **state)
 	expect_identical(b);
 }
 
+static int
+lock_op(struct member *m, enum cfs_msg_type type, const char *path, uint64_t expect)
+{
+	return do_op(m, (struct cfs_op){ .type = type, .path = path, .expect_version = expect });
+}
+
+static struct cfs_lock_info
+lock_info(struct member *m, const char *path)
+{
+	struct cfs_lock_info info;
+
+	assert_int_equal(cfs_replica_lock_info(m->replica, path, &info), 0);
+	return info;
+}
+
+#define SECOND 1000000000ull
+
+static void
+test_lock_has_one_holder(void **state)
+{
+	struct bus *b = *state;
+	const char *lock = "/priv/lock/ha_manager";
+
+	assert_int_equal(do_mkdir(&b->m[0], "/priv"), 0);
+	assert_int_equal(do_mkdir(&b->m[0], "/priv/lock"), 0);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MKDIR, lock, 0), 0);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_MKDIR, lock, 0), -EEXIST);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(lock_info(&b->m[i], lock).owner, 1);
+	/* Only the holder renews or releases. */
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_MTIME, lock, 0), -EPERM);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_RMDIR, lock, 0), -EPERM);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MTIME, lock, 0), 0);
+	/* Locks are directories that stay where they are. */
+	assert_int_equal(do_op(&b->m[0], (struct cfs_op){ .type = CFS_MSG_RENAME, .path = lock,
+							  .path2 = "/priv/lock/other" }),
+			 -EPERM);
+	assert_int_equal(do_op(&b->m[0], (struct cfs_op){ .type = CFS_MSG_CREATE,
+							  .path = "/priv/lock/file" }),
+			 -EPERM);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_RMDIR, lock, 0), 0);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_MKDIR, lock, 0), 0);
+	assert_int_equal(lock_info(&b->m[0], lock).owner, 2);
+	expect_identical(b);
+}
+
+static void
+test_lock_age_runs_from_the_last_renewal(void **state)
+{
+	struct bus *b = *state;
+	const char *lock = "/priv/lock/agent";
+
+	assert_int_equal(do_mkdir(&b->m[0], "/priv"), 0);
+	assert_int_equal(do_mkdir(&b->m[0], "/priv/lock"), 0);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MKDIR, lock, 0), 0);
+	b->clock_ns += 7 * SECOND;
+	assert_int_equal(lock_info(&b->m[2], lock).age_ns, 7 * SECOND);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MTIME, lock, 0), 0);
+	b->clock_ns += 2 * SECOND;
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(lock_info(&b->m[i], lock).age_ns, 2 * SECOND);
+}
+
+static void
+test_expired_lock_is_taken_unless_renewed_meanwhile(void **state)
+{
+	struct bus *b = *state;
+	const char *lock = "/priv/lock/agent";
+	struct cfs_lock_info seen;
+
+	assert_int_equal(do_mkdir(&b->m[0], "/priv"), 0);
+	assert_int_equal(do_mkdir(&b->m[0], "/priv/lock"), 0);
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MKDIR, lock, 0), 0);
+	b->clock_ns += 60 * SECOND;
+	seen = lock_info(&b->m[1], lock);
+	/* The holder renews after n2 judged the lock expired: n2's take loses. */
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MTIME, lock, 0), 0);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_LOCK_TAKE, lock, seen.version), -EEXIST);
+	assert_int_equal(lock_info(&b->m[2], lock).owner, 1);
+	/* Without a renewal the take succeeds, the same on every member. */
+	b->clock_ns += 60 * SECOND;
+	seen = lock_info(&b->m[1], lock);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_LOCK_TAKE, lock, seen.version), 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(lock_info(&b->m[i], lock).owner, 2);
+		assert_int_equal(lock_info(&b->m[i], lock).age_ns, 0);
+	}
+	/* The old holder lost it: it can no longer renew. */
+	assert_int_equal(lock_op(&b->m[0], CFS_MSG_MTIME, lock, 0), -EPERM);
+	expect_identical(b);
+}
+
+static void
+test_lock_survives_a_restart_with_its_holder(void **state)
+{
+	struct bus *b = *state;
+	const char *lock = "/priv/lock/agent";
+
+	assert_int_equal(do_mkdir(&b->m[0], "/priv"), 0);
+	assert_int_equal(do_mkdir(&b->m[0], "/priv/lock"), 0);
+	assert_int_equal(lock_op(&b->m[1], CFS_MSG_MKDIR, lock, 0), 0);
+	b->clock_ns += 30 * SECOND;
+	member_stop(&b->m[2]);
+	bus_reconfigure(b);
+	assert_int_equal(remove(b->m[2].db), 0);
+	member_start(&b->m[2]);
+	bus_reconfigure(b);
+	/* Learnt by synchronisation: the holder is known, the age starts now. */
+	assert_int_equal(lock_info(&b->m[2], lock).owner, 2);
+	assert_int_equal(lock_info(&b->m[2], lock).age_ns, 0);
+	assert_int_equal(lock_info(&b->m[0], lock).age_ns, 30 * SECOND);
+	expect_identical(b);
+}
+
 int
 main(void)
 {
@@ -464,6 +585,10 @@ main(void)
 		T(test_never_quorate_state_is_never_the_source),
 		T(test_writes_during_a_round_wait_for_its_end),
 		T(test_malformed_message_is_ignored_by_all),
+		T(test_lock_has_one_holder),
+		T(test_lock_age_runs_from_the_last_renewal),
+		T(test_expired_lock_is_taken_unless_renewed_meanwhile),
+		T(test_lock_survives_a_restart_with_its_holder),
 #undef T
 	};
 
