@@ -109,9 +109,11 @@ node_pids() {
 	cat "$root/clusterha-lab-$LAB_NAME/$1/cgroup.procs"
 }
 
-# Checksums of every file below /etc/cluster on NODE, one "sum path" a line.
+# Checksums of every file below /etc/cluster on NODE, one "sum path" a line;
+# not the virtual status files, which say which node is local.
 tree_sums() {
-	lab exec "$1" sh -c 'cd /etc/cluster && find . -type f | sort | xargs -r md5sum'
+	lab exec "$1" sh -c 'cd /etc/cluster && find . -type f ! -path "./.members" \
+		! -path "./.guests" ! -path "./.version" | sort | xargs -r md5sum'
 }
 
 # All nodes in "$@" hold byte-identical trees (polled: a resync may run).
