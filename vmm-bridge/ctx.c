@@ -297,3 +297,27 @@ vmm_ctx_list(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned **ret_i
 	*ret_count = n;
 	return 0;
 }
+
+int
+vmm_guest_conf_get(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+		   const char *key, char *buf, size_t size, vmm_error_t *err)
+{
+	char path[PATH_MAX], *text = NULL;
+	struct vmm_conf *conf = NULL;
+	int r;
+
+	r = vmm_ctx_local_conf(ctx, backend, id, path, sizeof(path), err);
+	if (r == 0)
+		r = vmm_file_read(path, &text, err);
+	if (r == 0)
+		r = vmm_conf_parse(path, text, &conf, err);
+	free(text);
+	if (r < 0)
+		return r;
+	buf[0] = '\0';
+	for (size_t i = 0; i < conf->n; i++)
+		if (!strcmp(conf->lines[i].key, key))
+			snprintf(buf, size, "%s", conf->lines[i].value);
+	vmm_conf_free(conf);
+	return 0;
+}

@@ -22,3 +22,8 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/storagecfg.c \
 	vmm-bridge/volume.c
 vmm_bridge_libvmm_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+
+sbin_PROGRAMS += vmm-bridge/vmctl
+vmm_bridge_vmctl_SOURCES = vmm-bridge/vmctl.c
+vmm_bridge_vmctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+vmm_bridge_vmctl_LDADD = vmm-bridge/libvmm.a $(JSONC_LIBS)

@@ -183,7 +183,8 @@ vmm_qemu_cmdline(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
 	vmm_argv_add(&a, "-machine");
 	vmm_argv_addf(&a, "pc,accel=%s", paths->kvm ? "kvm" : "tcg");
 	vmm_argv_add(&a, "-cpu");
-	vmm_argv_add(&a, paths->kvm ? "host" : "qemu64");
+	/* Not "host" by default: it fails under some nested hypervisors. */
+	vmm_argv_add(&a, qc->cpu[0] ? qc->cpu : paths->kvm ? "kvm64" : "qemu64");
 	vmm_argv_add(&a, "-m");
 	vmm_argv_addf(&a, "%lu", qc->memory_mib);
 	vmm_argv_add(&a, "-smp");

@@ -324,6 +324,13 @@ parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 		return parse_ostype(at, qc);
 	if (!strcmp(key, "boot"))
 		return parse_boot(at, qc);
+	if (!strcmp(key, "cpu")) {
+		if (strcmp(v, "kvm64") && strcmp(v, "qemu64") && strcmp(v, "host") &&
+		    strcmp(v, "max"))
+			return bad(at, "'%s' is not a CPU model (kvm64, qemu64, host, max)", v);
+		snprintf(qc->cpu, sizeof(qc->cpu), "%s", v);
+		return 0;
+	}
 	if (!strcmp(key, "args")) {
 		if (strpbrk(v, "\"'\\"))
 			return bad(at, "quotes and backslashes are not supported; arguments "
@@ -408,6 +415,8 @@ vmm_qemu_conf_format(const struct vmm_qemu_conf *qc, char **ret_text)
 		fprintf(fp, "name: %s\n", qc->name);
 	if (qc->ostype[0])
 		fprintf(fp, "ostype: %s\n", qc->ostype);
+	if (qc->cpu[0])
+		fprintf(fp, "cpu: %s\n", qc->cpu);
 	fprintf(fp, "memory: %lu\ncores: %lu\nsockets: %lu\n", qc->memory_mib, qc->cores,
 		qc->sockets);
 	if (qc->nboot) {

@@ -226,9 +226,11 @@ vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 	(void)unlink(run->qmp);
 	r = vmm_proc_run(argv.v, out, sizeof(out));
 	vmm_argv_free(&argv);
-	if (r != 0)
+	if (r != 0) {
+		(void)wait_gone(run, 0);
 		return vmm_err(err, r < 0 ? r : -EIO, "guest %u: QEMU did not start: %s", id,
 			       r < 0 ? strerror(-r) : out);
+	}
 	r = vmm_net_plug(id, qc, err);
 	if (r < 0) {
 		vmm_err_prefix(err, r, "guest %u", id);

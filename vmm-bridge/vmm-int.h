@@ -168,6 +168,7 @@ struct vmm_qemu_conf {
 	unsigned long memory_mib;
 	unsigned long cores, sockets;
 	char ostype[16];
+	char cpu[16];	       /* empty: kvm64 under KVM, qemu64 without */
 	char boot[VMM_QEMU_MAX_BOOT][16]; /* device keys in boot order */
 	size_t nboot;
 	struct vmm_qemu_disk disks[VMM_QEMU_MAX_DISKS];

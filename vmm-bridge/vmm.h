@@ -161,6 +161,14 @@ int vmm_guest_locate(vmm_ctx_t *ctx, unsigned id, char *ret_node, size_t node_si
 int vmm_guest_conf_path(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
 			char *buf, size_t size);
 
+/*
+ * The value of @key in guest @id's config on this node (for @backend), into
+ * @buf; an empty string when the key is not set.  -ENOENT, -EREMOTE as
+ * vmm_backend.start, -EINVAL for a config that does not parse.
+ */
+int vmm_guest_conf_get(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+		       const char *key, char *buf, size_t size, vmm_error_t *err);
+
 /* Free a NULL-terminated string array; NULL does nothing. */
 void vmm_strv_free(char **strv);
 
