@@ -27,3 +27,23 @@ sbin_PROGRAMS += vmm-bridge/vmctl
 vmm_bridge_vmctl_SOURCES = vmm-bridge/vmctl.c
 vmm_bridge_vmctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vmm_bridge_vmctl_LDADD = vmm-bridge/libvmm.a $(JSONC_LIBS)
+
+# Unit tests: the parsers with tables of bad input, the command line, and
+# the backend interface on a plain directory (no QEMU run).
+UNIT_VMM_TESTS = \
+	tests/unit/vmm-bridge/test-qemu-conf \
+	tests/unit/vmm-bridge/test-storagecfg \
+	tests/unit/vmm-bridge/test-qemu-cmdline \
+	tests/unit/vmm-bridge/test-guest
+check_PROGRAMS += $(UNIT_VMM_TESTS)
+TESTS += $(UNIT_VMM_TESTS)
+UNIT_VMM_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+UNIT_VMM_LDADD = vmm-bridge/libvmm.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+tests_unit_vmm_bridge_test_qemu_conf_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_qemu_conf_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_storagecfg_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_storagecfg_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_qemu_cmdline_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_qemu_cmdline_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_guest_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_guest_LDADD = $(UNIT_VMM_LDADD)
