@@ -47,3 +47,5 @@ tests_unit_vmm_bridge_test_qemu_cmdline_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_qemu_cmdline_LDADD = $(UNIT_VMM_LDADD)
 tests_unit_vmm_bridge_test_guest_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_guest_LDADD = $(UNIT_VMM_LDADD)
+
+dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5
