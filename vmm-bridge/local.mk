@@ -49,3 +49,9 @@ tests_unit_vmm_bridge_test_guest_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_guest_LDADD = $(UNIT_VMM_LDADD)
 
 dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5
+
+sbin_PROGRAMS += vmm-bridge/storagectl
+vmm_bridge_storagectl_SOURCES = vmm-bridge/storagectl.c
+vmm_bridge_storagectl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+vmm_bridge_storagectl_LDADD = vmm-bridge/libvmm.a $(JSONC_LIBS)
+dist_man_MANS += man/storagectl.8

@@ -38,6 +38,10 @@ vmctl() {
 		--run-dir "$VMM_DIR/run-$node" "$@"
 }
 
+storagectl() {
+	"$VMM_BUILD/vmm-bridge/storagectl" --config-root "$VMM_DIR/root" --node "${VMM_NODE:-n1}" "$@"
+}
+
 # Start guest ID and remember its QEMU's PID for the clean-up.
 vmm_start() {
 	vmctl start "$1" || fail "vmctl start $1 failed"
