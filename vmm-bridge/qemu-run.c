@@ -190,13 +190,12 @@ vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout
 	r = vmm_qmp_connect(run->qmp, QMP_TIMEOUT_MS, &qmp, err);
 	if (r == 0)
 		r = vmm_qmp_execute(qmp, "system_powerdown", NULL, NULL, err);
-	/* QEMU exits when the guest powers off: its socket closes. */
-	if (r == 0 && vmm_qmp_wait_closed(qmp, (int)timeout_ms) == 0 &&
-	    wait_gone(run, KILL_WAIT_MS) == 0) {
-		vmm_qmp_free(qmp);
-		return 0;
-	}
+	/* QEMU serves one QMP client at a time: let go of it while waiting,
+	 * so status keeps answering.  QEMU exits when the guest powers off,
+	 * which releases its pid file lock. */
 	vmm_qmp_free(qmp);
+	if (r == 0 && wait_gone(run, (long)timeout_ms) == 0)
+		return 0;
 	r = vmm_qemu_kill(run, id, err);
 	return r < 0 ? r : 1;
 }
