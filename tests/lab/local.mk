@@ -28,10 +28,16 @@ LAB_TESTS += \
 	tests/lab/watchdog-flood.test \
 	tests/lab/watchdog-valgrind.test
 
+# Guest backends on real QEMU/KVM (no lab cluster needed).
+LAB_TESTS += \
+	tests/lab/vmm-start-stop.test \
+	tests/lab/vmm-acpi-timeout.test \
+	tests/lab/vmm-node-rule.test
+
 TEST_EXTENSIONS += .test
 # The lab starts the daemons of this build tree.
 AM_TESTS_ENVIRONMENT += LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
-EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh $(LAB_TESTS)
+EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh tests/lab/vmm-lib.sh $(LAB_TESTS)
 
 check-lab: all
 	$(MAKE) $(AM_MAKEFLAGS) -j1 check TESTS="$(LAB_TESTS)" TEST_SUITE_LOG=lab-suite.log

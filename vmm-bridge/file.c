@@ -1,0 +1,120 @@
+/*
+ * file.c - reading and atomically replacing small config files.  The
+ * temporary file lives next to the target, so the final rename stays inside
+ * one directory (and one cfs node directory), which is atomic.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm-bridge/vmm-int.h"
+
+/* Config files are small; cfs limits a file to 1 MiB by default. */
+#define FILE_MAX (1u << 20)
+
+int
+vmm_file_read(const char *path, char **ret_text, vmm_error_t *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vmm_err(err, -errno, "%s: %s", path, strerror(errno));
+	text = malloc(FILE_MAX + 1);
+	if (!text) {
+		r = vmm_err(err, -ENOMEM, "%s: out of memory", path);
+		goto close_fd;
+	}
+	while ((n = read(fd, text + len, FILE_MAX + 1 - len)) > 0)
+		len += (size_t)n;
+	if (n < 0) {
+		r = vmm_err(err, -errno, "%s: read: %s", path, strerror(errno));
+		goto free_text;
+	}
+	if (len > FILE_MAX) {
+		r = vmm_err(err, -EFBIG, "%s: larger than %u bytes", path, FILE_MAX);
+		goto free_text;
+	}
+	text[len] = '\0';
+	if (strlen(text) != len) {
+		r = vmm_err(err, -EINVAL, "%s: contains a NUL byte", path);
+		goto free_text;
+	}
+	*ret_text = text;
+	close(fd);
+	return 0;
+free_text:
+	free(text);
+close_fd:
+	close(fd);
+	return r;
+}
+
+int
+vmm_file_write(const char *path, const char *text, bool exclusive, vmm_error_t *err)
+{
+	char tmp[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(text);
+	int fd, r;
+
+	if (!slash || snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp", (int)(slash - path), path,
+			       slash + 1) >= (int)sizeof(tmp))
+		return vmm_err(err, -ENAMETOOLONG, "%s: path too long", path);
+	if (exclusive && access(path, F_OK) == 0)
+		return vmm_err(err, -EEXIST, "%s: already exists", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return vmm_err(err, -errno, "%s: %s", tmp, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len) {
+		r = vmm_err(err, errno ? -errno : -EIO, "%s: write: %s", tmp,
+			    strerror(errno ? errno : EIO));
+		close(fd);
+		goto unlink_tmp;
+	}
+	if (close(fd) < 0) {
+		r = vmm_err(err, -errno, "%s: close: %s", tmp, strerror(errno));
+		goto unlink_tmp;
+	}
+	/* cfs refuses a rename onto an id another node holds with EEXIST. */
+	if (rename(tmp, path) < 0) {
+		r = vmm_err(err, -errno, "%s: %s", path, strerror(errno));
+		goto unlink_tmp;
+	}
+	return 0;
+unlink_tmp:
+	(void)unlink(tmp);
+	return r;
+}
+
+int
+vmm_mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}

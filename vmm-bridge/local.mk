@@ -1,0 +1,57 @@
+# vmm-bridge/: the guest backend interface, its backends and storage plugins
+# (libvmm.a), and vmctl(8).
+noinst_LIBRARIES += vmm-bridge/libvmm.a
+vmm_bridge_libvmm_a_SOURCES = \
+	vmm-bridge/vmm.h \
+	vmm-bridge/vmm-int.h \
+	vmm-bridge/argv.c \
+	vmm-bridge/backend.c \
+	vmm-bridge/conf.c \
+	vmm-bridge/ctx.c \
+	vmm-bridge/error.c \
+	vmm-bridge/file.c \
+	vmm-bridge/net.c \
+	vmm-bridge/proc.c \
+	vmm-bridge/qemu.c \
+	vmm-bridge/qemu-cmdline.c \
+	vmm-bridge/qemu-conf.c \
+	vmm-bridge/qemu-run.c \
+	vmm-bridge/qmp.c \
+	vmm-bridge/size.c \
+	vmm-bridge/storage-dir.c \
+	vmm-bridge/storagecfg.c \
+	vmm-bridge/volume.c
+vmm_bridge_libvmm_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+
+sbin_PROGRAMS += vmm-bridge/vmctl
+vmm_bridge_vmctl_SOURCES = vmm-bridge/vmctl.c
+vmm_bridge_vmctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+vmm_bridge_vmctl_LDADD = vmm-bridge/libvmm.a $(JSONC_LIBS)
+
+# Unit tests: the parsers with tables of bad input, the command line, and
+# the backend interface on a plain directory (no QEMU run).
+UNIT_VMM_TESTS = \
+	tests/unit/vmm-bridge/test-qemu-conf \
+	tests/unit/vmm-bridge/test-storagecfg \
+	tests/unit/vmm-bridge/test-qemu-cmdline \
+	tests/unit/vmm-bridge/test-guest
+check_PROGRAMS += $(UNIT_VMM_TESTS)
+TESTS += $(UNIT_VMM_TESTS)
+UNIT_VMM_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+UNIT_VMM_LDADD = vmm-bridge/libvmm.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+tests_unit_vmm_bridge_test_qemu_conf_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_qemu_conf_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_storagecfg_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_storagecfg_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_qemu_cmdline_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_qemu_cmdline_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_guest_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_guest_LDADD = $(UNIT_VMM_LDADD)
+
+dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5
+
+sbin_PROGRAMS += vmm-bridge/storagectl
+vmm_bridge_storagectl_SOURCES = vmm-bridge/storagectl.c
+vmm_bridge_storagectl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+vmm_bridge_storagectl_LDADD = vmm-bridge/libvmm.a $(JSONC_LIBS)
+dist_man_MANS += man/storagectl.8

@@ -1,0 +1,63 @@
+/*
+ * net.c - plugging a guest's tap devices into their bridges.  QEMU creates
+ * tap<id>i<n> itself (root, /dev/net/tun); this file checks the bridge
+ * exists before the start and enslaves and raises the tap after it, with
+ * the bridge ioctls, so no helper program or script is needed.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vmm-bridge/vmm-int.h"
+
+int
+vmm_net_check(const struct vmm_qemu_conf *qc, vmm_error_t *err)
+{
+	for (size_t i = 0; i < qc->nnics; i++)
+		if (if_nametoindex(qc->nics[i].bridge) == 0)
+			return vmm_err(err, -ENODEV, "%s: bridge '%s' does not exist on this node",
+				       qc->nics[i].key, qc->nics[i].bridge);
+	return 0;
+}
+
+int
+vmm_net_plug(unsigned id, const struct vmm_qemu_conf *qc, vmm_error_t *err)
+{
+	struct ifreq ifr;
+	char tap[IFNAMSIZ];
+	int fd, r = 0;
+
+	if (!qc->nnics)
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vmm_err(err, -errno, "socket: %s", strerror(errno));
+	for (size_t i = 0; i < qc->nnics && r == 0; i++) {
+		const struct vmm_qemu_nic *n = &qc->nics[i];
+
+		snprintf(tap, sizeof(tap), "tap%ui%u", id, n->index);
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->bridge);
+		ifr.ifr_ifindex = (int)if_nametoindex(tap);
+		if (ifr.ifr_ifindex == 0 || ioctl(fd, SIOCBRADDIF, &ifr) < 0) {
+			r = vmm_err(err, -errno, "%s: add %s to bridge %s: %s", n->key, tap,
+				    n->bridge, strerror(errno));
+			break;
+		}
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tap);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
+		    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) < 0))
+			r = vmm_err(err, -errno, "%s: bring %s up: %s", n->key, tap,
+				    strerror(errno));
+	}
+	close(fd);
+	return r;
+}

@@ -1,0 +1,280 @@
+/*
+ * vmm-int.h - what the files of vmm-bridge share and nothing outside uses
+ * (tests excepted): error helpers, argument vectors, the guest config line
+ * parser, the QEMU guest config, the command line, processes and QMP.
+ */
+#ifndef CLUSTERHA_VMM_INT_H
+#define CLUSTERHA_VMM_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "vmm-bridge/vmm.h"
+
+/* ---- errors (error.c) ---- */
+
+/* Write a message into @err (may be NULL) and return @code (< 0). */
+int vmm_err(vmm_error_t *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prefix the message already in @err with "<fmt>: "; returns @code. */
+int vmm_err_prefix(vmm_error_t *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- argument vectors (argv.c) ---- */
+
+/*
+ * A growing NULL-terminated string array.  An allocation failure is sticky:
+ * later adds do nothing and vmm_argv_done() reports -ENOMEM once.
+ */
+struct vmm_argv {
+	char **v;
+	size_t n, cap;
+	bool failed;
+};
+
+void vmm_argv_add(struct vmm_argv *a, const char *s);
+void vmm_argv_addf(struct vmm_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 0, or -ENOMEM when an add failed (then the array is freed). */
+int vmm_argv_done(struct vmm_argv *a);
+void vmm_argv_free(struct vmm_argv *a);
+
+/* Append @s to @buf (size @size, holding a string) with each ',' doubled. */
+int vmm_qemu_escape(char *buf, size_t size, const char *s);
+
+/* ---- files (file.c) ---- */
+
+/* Read a whole file into *ret_text (caller frees); -ENOENT etc. */
+int vmm_file_read(const char *path, char **ret_text, vmm_error_t *err);
+
+/*
+ * Write @text to @path through a temporary file in the same directory and a
+ * rename, so readers (and cfs) see the old or the new file, never a part.
+ * @exclusive: fail with -EEXIST when @path exists.
+ */
+int vmm_file_write(const char *path, const char *text, bool exclusive, vmm_error_t *err);
+
+/* mkdir -p with mode 0755. */
+int vmm_mkdir_p(const char *path);
+
+/* ---- sizes (size.c) ---- */
+
+/*
+ * Parse "<n>[KMGT]" (binary units, optional trailing B or iB) into bytes;
+ * a bare number is in @unit bytes.  -EINVAL, -ERANGE.
+ */
+int vmm_size_parse(const char *text, uint64_t unit, uint64_t *ret_bytes);
+
+/* Parse a decimal number in [min, max]; -EINVAL / -ERANGE. */
+int vmm_uint_parse(const char *text, unsigned long min, unsigned long max,
+		   unsigned long *ret);
+
+/* ---- guest config lines (conf.c) ---- */
+
+struct vmm_conf_line {
+	char *key;
+	char *value;
+	unsigned line;
+};
+
+/* A guest config split into "key: value" lines, in file order. */
+struct vmm_conf {
+	char *file;
+	struct vmm_conf_line *lines;
+	size_t n;
+};
+
+/*
+ * Split @text (from @file) into lines.  Errors name file and line: a line
+ * without "key: value", a bad key, a duplicate key, an empty value, a
+ * snapshot section.
+ */
+int vmm_conf_parse(const char *file, const char *text, struct vmm_conf **ret_conf,
+		   vmm_error_t *err);
+void vmm_conf_free(struct vmm_conf *conf);
+
+/* ---- context internals (ctx.c) ---- */
+
+/* <root>/nodes/<node>/<conf_dir> into @buf. */
+int vmm_ctx_conf_dir(vmm_ctx_t *ctx, const char *node, const char *conf_dir, char *buf,
+		     size_t size);
+
+/*
+ * The config path of guest @id for @backend on this node, after checking
+ * that the guest is configured here: -ENOENT when nowhere, -EREMOTE (with
+ * the node's name in the message) when on another node or with another
+ * backend.
+ */
+int vmm_ctx_local_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+		       char *buf, size_t size, vmm_error_t *err);
+
+/* The ids of @backend's guests on this node, ascending. */
+int vmm_ctx_list(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned **ret_ids,
+		 size_t *ret_count, vmm_error_t *err);
+
+const char *vmm_ctx_qemu_binary(const vmm_ctx_t *ctx);
+const char *vmm_ctx_qemu_img(const vmm_ctx_t *ctx);
+
+/* ---- processes (proc.c) ---- */
+
+/*
+ * Run @argv (argv[0] looked up in $PATH) with stdin from /dev/null and
+ * stdout+stderr collected into @out (size @size, always terminated, last
+ * line kept when longer).  Returns the exit status (0..255), or -errno when
+ * it could not run, or -EINTR when a signal killed it.
+ */
+int vmm_proc_run(char *const argv[], char *out, size_t size);
+
+/* ---- volumes (volume.c) ---- */
+
+/* "<storage>:<volume>" split; -EINVAL when there is no storage part. */
+int vmm_volid_split(const char *volid, char *ret_storage, size_t storage_size,
+		    const char **ret_volume);
+
+/* ---- the QEMU guest config (qemu-conf.c) ---- */
+
+enum vmm_disk_bus { VMM_BUS_SCSI, VMM_BUS_VIRTIO, VMM_BUS_SATA, VMM_BUS_IDE };
+
+#define VMM_QEMU_MAX_DISKS 16
+#define VMM_QEMU_MAX_NICS 8
+#define VMM_QEMU_MAX_BOOT 8
+
+struct vmm_qemu_disk {
+	char key[16];	       /* "scsi0" */
+	enum vmm_disk_bus bus;
+	unsigned index;
+	bool cdrom;	       /* media=cdrom */
+	bool none;	       /* "none": an empty cdrom drive */
+	char storage[64];
+	char volume[256];      /* empty when still to allocate */
+	uint64_t alloc_size;   /* bytes, for "<storage>:<size>" at create */
+	char format[8];	       /* "qcow2", "raw"; from format= or the name */
+	char options[256];     /* the ",k=v" tail as written, kept on rewrite */
+};
+
+struct vmm_qemu_nic {
+	char key[8];	       /* "net0" */
+	unsigned index;
+	char model[16];	       /* virtio, e1000, rtl8139 */
+	char mac[18];	       /* empty: derived from the id at start */
+	char bridge[16];
+};
+
+struct vmm_qemu_conf {
+	char name[64];
+	unsigned long memory_mib;
+	unsigned long cores, sockets;
+	char ostype[16];
+	char cpu[16];	       /* empty: kvm64 under KVM, qemu64 without */
+	char boot[VMM_QEMU_MAX_BOOT][16]; /* device keys in boot order */
+	size_t nboot;
+	struct vmm_qemu_disk disks[VMM_QEMU_MAX_DISKS];
+	size_t ndisks;
+	struct vmm_qemu_nic nics[VMM_QEMU_MAX_NICS];
+	size_t nnics;
+	char args[512];
+};
+
+/*
+ * Check @conf's lines as a QEMU guest config into @ret.  @for_create
+ * allows "<storage>:<size>" disks.  @storage (may be NULL: no check) is
+ * checked for the storages that disks name.  Errors: "<file>:<line>: <key>:
+ * <problem>".
+ */
+int vmm_qemu_conf_parse(const struct vmm_conf *conf, bool for_create,
+			const vmm_storage_cfg_t *storage, struct vmm_qemu_conf *ret,
+			vmm_error_t *err);
+
+/* Write @qc back as config text (caller frees *ret_text). */
+int vmm_qemu_conf_format(const struct vmm_qemu_conf *qc, char **ret_text);
+
+/* ---- QEMU command line (qemu-cmdline.c) ---- */
+
+struct vmm_qemu_paths {
+	const char *binary;  /* qemu-system-x86_64 */
+	const char *qmp;     /* QMP socket */
+	const char *pidfile;
+	bool kvm;	     /* /dev/kvm usable */
+};
+
+/*
+ * The QEMU command line for guest @id from @qc, with disks reached through
+ * @storage's plugins.  Errors name the disk key.
+ */
+int vmm_qemu_cmdline(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+		     const vmm_storage_cfg_t *storage, const struct vmm_qemu_paths *paths,
+		     struct vmm_argv *ret_argv, vmm_error_t *err);
+
+/* ---- QMP (qmp.c) ---- */
+
+typedef struct vmm_qmp vmm_qmp_t;
+
+/*
+ * Connect to the QMP socket @path, read the greeting and leave capability
+ * negotiation.  @timeout_ms bounds every later wait for an answer too.
+ */
+int vmm_qmp_connect(const char *path, int timeout_ms, vmm_qmp_t **ret_qmp, vmm_error_t *err);
+
+/*
+ * Run QMP command @command with @args (borrowed; may be NULL).  Events that
+ * arrive meanwhile are skipped.  On success *ret_return (may be NULL) holds
+ * the "return" value (caller puts it).  A QMP error gives -EIO with its
+ * class and description in @err.
+ */
+int vmm_qmp_execute(vmm_qmp_t *qmp, const char *command, json_object *args,
+		    json_object **ret_return, vmm_error_t *err);
+
+/* Wait up to @timeout_ms for the socket to close (QEMU exited): 0 or -ETIMEDOUT. */
+int vmm_qmp_wait_closed(vmm_qmp_t *qmp, int timeout_ms);
+
+void vmm_qmp_free(vmm_qmp_t *qmp);
+
+/* ---- guest NICs (net.c) ---- */
+
+/* -ENODEV with the NIC's key when a bridge @qc names does not exist. */
+int vmm_net_check(const struct vmm_qemu_conf *qc, vmm_error_t *err);
+
+/* Put each tap device QEMU made for guest @id into its bridge, up. */
+int vmm_net_plug(unsigned id, const struct vmm_qemu_conf *qc, vmm_error_t *err);
+
+/* ---- QEMU processes (qemu-run.c) ---- */
+
+/* The run files of one guest. */
+struct vmm_qemu_run {
+	char dir[4096];
+	char qmp[4200];
+	char pid[4200];
+	char lock[4200];
+};
+
+int vmm_qemu_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_qemu_run *ret,
+		       vmm_error_t *err);
+
+/* Take the guest's operation lock (blocking); close *ret_fd to release. */
+int vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err);
+
+/* The guest's state from QEMU itself (QMP query-status). */
+int vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_status *ret,
+			vmm_error_t *err);
+
+/* Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready). */
+int vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
+		    const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
+		    vmm_error_t *err);
+
+/* ACPI power button, wait @timeout_ms, then vmm_qemu_kill: 0 or 1 (killed). */
+int vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout_ms,
+		       vmm_error_t *err);
+
+/* QMP quit, then SIGKILL; returns once the process is gone. */
+int vmm_qemu_kill(const struct vmm_qemu_run *run, unsigned id, vmm_error_t *err);
+
+/* ---- backends ---- */
+
+extern const struct vmm_backend vmm_backend_qemu;
+extern const struct vmm_storage_plugin vmm_storage_dir;
+
+#endif /* CLUSTERHA_VMM_INT_H */
