@@ -346,6 +346,12 @@ struct cfs_group_ops {
 	int (*send)(void *ctx, const void *msg, size_t len);
 	/* This node's monotonic clock in ns: lock ages are measured on it. */
 	uint64_t (*now)(void *ctx);
+	/*
+	 * May be NULL.  Told that the entry at @path may have changed: after a
+	 * delivered change was applied (only when it succeeded),
+	 * and with "/" after a synchronisation replaced the tree.
+	 */
+	void (*changed)(void *ctx, const char *path);
 	void *ctx;
 };
 

@@ -195,6 +195,11 @@ deliver_op(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
 	err = cfs_op_apply(r->tree, &op);
 	if (err == 0 && cfs_path_is_lock(op.path))
 		lock_seen_changed(r, op.path);
+	if (err == 0 && r->ops.changed) {
+		r->ops.changed(r->ops.ctx, op.path);
+		if (op.path2)
+			r->ops.changed(r->ops.ctx, op.path2);
+	}
 	if (nodeid == r->nodeid && request_list_take(&r->sent, op.request, &req)) {
 		req.result = err;
 		return request_list_add(&r->done, &req);

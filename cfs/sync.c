@@ -391,6 +391,8 @@ rebuild_from_source(struct cfs_replica *r, const struct member *src, const struc
 	cfs_tree_free(r->tree);
 	r->tree = tree;
 	cfs_tree_set_observer(r->tree, &obs);
+	if (r->ops.changed)
+		r->ops.changed(r->ops.ctx, "/");
 	return 0;
 }
 

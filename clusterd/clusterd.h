@@ -34,8 +34,39 @@ void cd_group_attach(cd_group_t *g, cfs_replica_t *replica);
 /* Send operations for cfs_replica_new(). */
 struct cfs_group_ops cd_group_ops(cd_group_t *g);
 
+/* Tell @fn about every path a delivered change touched (see cfs_group_ops). */
+void cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path), void *ctx);
+
+/* The lowest node id of the current membership; 0 before the first. */
+uint32_t cd_group_lowest_member(const cd_group_t *g);
+
 /* Leave the group; NULL is ignored. */
 void cd_group_close(cd_group_t *g);
+
+/* ----------------------------------------------------------- cconf.c */
+
+typedef struct cd_cconf cd_cconf_t;
+
+/*
+ * Keep this node's corosync.conf (@installed, borrowed) in step with
+ * /corosync.conf in the tree: a copy with a higher config_version is
+ * installed atomically; then the lowest member of the group asks corosync
+ * to reload, once for the cluster, a second after the change.
+ */
+int cd_cconf_new(qb_loop_t *loop, cfs_replica_t *replica, cd_group_t *group,
+		 const char *installed, uint32_t nodeid, cd_cconf_t **ret_cconf);
+
+/* @path of the tree may have changed ("/" after a synchronisation). */
+void cd_cconf_changed(void *cconf, const char *path);
+
+void cd_cconf_free(cd_cconf_t *c);
+
+/*
+ * The config_version in corosync.conf text @text of @len bytes: 0 and
+ * *ret_version; -ENOENT when it has none; -EINVAL when its value is not a
+ * number.
+ */
+int cd_cconf_version(const char *text, size_t len, uint64_t *ret_version);
 
 /* ---------------------------------------------------------- quorum.c */
 

@@ -30,6 +30,9 @@ struct cd_group {
 	cd_fatal_fn fatal;
 	void *fatal_ctx;
 	bool failed;
+	uint32_t lowest_member; /* of the current membership; 0 before the first */
+	void (*changed)(void *ctx, const char *path);
+	void *changed_ctx;
 };
 
 static void
@@ -71,8 +74,12 @@ on_confchg(cpg_handle_t handle, const struct cpg_name *name, const struct cpg_ad
 
 	if (cpg_context_get(handle, (void **)&g) != CS_OK || !g || !g->replica || g->failed)
 		return;
-	for (size_t i = 0; i < n_members; i++)
+	g->lowest_member = 0;
+	for (size_t i = 0; i < n_members; i++) {
 		ids[i] = members[i].nodeid;
+		if (!g->lowest_member || ids[i] < g->lowest_member)
+			g->lowest_member = ids[i];
+	}
 	qb_log(LOG_NOTICE, "tree group has %zu members (%zu joined, %zu left): synchronising",
 	       n_members, n_joined, n_left);
 	r = cfs_replica_membership(g->replica, ids, n_members);
@@ -122,10 +129,33 @@ group_now(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void
+group_changed(void *ctx, const char *path)
+{
+	cd_group_t *g = ctx;
+
+	if (g->changed)
+		g->changed(g->changed_ctx, path);
+}
+
 struct cfs_group_ops
 cd_group_ops(cd_group_t *g)
 {
-	return (struct cfs_group_ops){ group_send, group_now, g };
+	return (struct cfs_group_ops){ .send = group_send, .now = group_now,
+				       .changed = group_changed, .ctx = g };
+}
+
+void
+cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path), void *ctx)
+{
+	g->changed = fn;
+	g->changed_ctx = ctx;
+}
+
+uint32_t
+cd_group_lowest_member(const cd_group_t *g)
+{
+	return g->lowest_member;
 }
 
 void

@@ -2,6 +2,8 @@
 sbin_PROGRAMS += clusterd/clusterd
 clusterd_clusterd_SOURCES = \
 	clusterd/bridge.c \
+	clusterd/cconf.c \
+	clusterd/cconf_version.c \
 	clusterd/clusterd.h \
 	clusterd/fs.c \
 	clusterd/group.c \
@@ -11,3 +13,11 @@ clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLA
 	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)
 clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) $(CMAP_LIBS) $(JSONC_LIBS) \
 	$(FUSE_LIBS) $(SQLITE_LIBS) $(OPENSSL_LIBS) $(QB_LIBS) -lpthread
+
+# Unit tests of the pure parts of clusterd.
+check_PROGRAMS += tests/unit/clusterd/test-cconf-version
+TESTS += tests/unit/clusterd/test-cconf-version
+tests_unit_clusterd_test_cconf_version_SOURCES = tests/unit/clusterd/test-cconf-version.c \
+	clusterd/cconf_version.c
+tests_unit_clusterd_test_cconf_version_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_clusterd_test_cconf_version_LDADD = $(CMOCKA_LIBS)

@@ -27,6 +27,7 @@ struct options {
 	const char *run_dir;
 	const char *state_dir;
 	const char *mount_point;
+	const char *corosync_conf;
 	char node_name[HOST_NAME_MAX + 1];
 };
 
@@ -40,6 +41,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: clusterd [-f] [-d] [--run-dir DIR] [--state-dir DIR] [--mount DIR]\n"
 		     "                [--node-name NAME] [--fsync] [--lock-lease SECONDS]\n"
+		     "                [--corosync-conf FILE]\n"
 		     "Serves the replicated configuration tree; see clusterd(8).\n");
 }
 
@@ -55,6 +57,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "fsync", no_argument, NULL, 'F' },
 		{ "lock-lease", required_argument, NULL, 'L' },
+		{ "corosync-conf", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -63,7 +66,8 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .lock_lease_s = 120,
 			       .run_dir = "/run/clusterha",
 			       .state_dir = "/var/lib/clusterha",
-			       .mount_point = "/etc/cluster" };
+			       .mount_point = "/etc/cluster",
+			       .corosync_conf = "/etc/corosync/corosync.conf" };
 	if (gethostname(o->node_name, sizeof(o->node_name)) < 0)
 		o->node_name[0] = '\0';
 	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
@@ -74,6 +78,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 's': o->state_dir = optarg; break;
 		case 'm': o->mount_point = optarg; break;
 		case 'F': o->fsync = true; break;
+		case 'c': o->corosync_conf = optarg; break;
 		case 'L': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -149,6 +154,7 @@ struct parts {
 	cd_quorum_t *quorum;
 	cd_bridge_t *bridge;
 	cd_fs_t *fs;
+	cd_cconf_t *cconf;
 };
 
 static int
@@ -174,6 +180,12 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 		return r;
 	}
 	cd_group_attach(p->group, p->replica);
+	r = cd_cconf_new(d->loop, p->replica, p->group, o->corosync_conf, nodeid, &p->cconf);
+	if (r < 0)
+		return r;
+	cd_group_on_changed(p->group, cd_cconf_changed, p->cconf);
+	/* A node that was away may hold a newer corosync.conf in its own tree. */
+	cd_cconf_changed(p->cconf, "/");
 	r = cd_quorum_open(d->loop, p->replica, nodeid, on_fatal, d, &p->quorum);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot follow corosync's quorum: %s", strerror(-r));
@@ -206,6 +218,7 @@ stop(struct parts *p)
 	cd_fs_stop(p->fs);
 	cd_quorum_close(p->quorum);
 	cd_group_close(p->group);
+	cd_cconf_free(p->cconf);
 	cd_bridge_free(p->bridge);
 	cfs_store_close(p->store);
 }

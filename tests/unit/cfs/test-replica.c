@@ -79,7 +79,7 @@ bus_now(void *ctx)
 static void
 member_start(struct member *m)
 {
-	struct cfs_group_ops ops = { bus_send, bus_now, m };
+	struct cfs_group_ops ops = { .send = bus_send, .now = bus_now, .ctx = m };
 
 	assert_int_equal(cfs_store_open(m->db, false, &m->store), 0);
 	assert_int_equal(cfs_replica_new(m->store, NULL, &ops, m->nodeid, &m->replica), 0);
