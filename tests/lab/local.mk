@@ -15,6 +15,7 @@ LAB_TESTS = \
 	tests/lab/cfs-restart.test \
 	tests/lab/cfs-rules.test \
 	tests/lab/cfs-lock.test \
+	tests/lab/cfs-crash.test \
 	tests/lab/cfs-corosync-conf.test \
 	tests/lab/cfs-status.test \
 	tests/lab/cfs-valgrind.test
