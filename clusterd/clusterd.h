@@ -112,6 +112,20 @@ void cd_bridge_close(cd_bridge_t *b);
 /* Free after cd_bridge_close() once no thread can call in; NULL ignored. */
 void cd_bridge_free(cd_bridge_t *b);
 
+/* --------------------------------------------------------- virtual.c */
+
+/* A read-only file in the root of the tree, made on the loop thread. */
+struct cd_virtual_file {
+	const char *path; /* "/.members", ... */
+	char *(*generate)(cfs_replica_t *replica, cd_quorum_t *quorum);
+};
+
+/* The virtual files, ended by an entry with a NULL path. */
+extern const struct cd_virtual_file cd_virtual_files[];
+
+/* The virtual file at @path, or NULL. */
+const struct cd_virtual_file *cd_virtual_find(const char *path);
+
 /* -------------------------------------------------------------- fs.c */
 
 typedef struct cd_fs cd_fs_t;

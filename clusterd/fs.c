@@ -60,7 +60,7 @@ struct fs_job {
 	struct cd_job job;
 	cd_fs_t *fs;
 	const char *path;
-	const struct virtual_file *vf;
+	const struct cd_virtual_file *vf;
 	struct cfs_stat st;
 	struct cfs_op op;
 	char *data; /* open: the content copied out */
@@ -69,52 +69,11 @@ struct fs_job {
 	size_t n_names;
 };
 
-/* Read-only JSON files in the root, generated on the loop thread at open. */
-struct virtual_file {
-	const char *path;
-	char *(*generate)(cd_fs_t *fs);
-};
-
-static char *
-generate_members(cd_fs_t *fs)
-{
-	return cd_quorum_members_json(fs->quorum);
-}
-
-static char *
-generate_guests(cd_fs_t *fs)
-{
-	return cfs_guests_json(cfs_replica_tree(fs->replica));
-}
-
-static char *
-generate_version(cd_fs_t *fs)
-{
-	return cfs_version_json(cfs_replica_tree(fs->replica));
-}
-
-static const struct virtual_file virtual_files[] = {
-	{ "/.members", generate_members },
-	{ "/.guests", generate_guests },
-	{ "/.version", generate_version },
-};
-
-#define N_VIRTUAL (sizeof(virtual_files) / sizeof(virtual_files[0]))
-
-static const struct virtual_file *
-virtual_file(const char *path)
-{
-	for (size_t i = 0; i < N_VIRTUAL; i++)
-		if (!strcmp(path, virtual_files[i].path))
-			return &virtual_files[i];
-	return NULL;
-}
-
 /* Names the tree itself may not hold: the link and the virtual files. */
 static bool
 reserved(const char *path)
 {
-	return !strcmp(path, LOCAL_LINK) || virtual_file(path);
+	return !strcmp(path, LOCAL_LINK) || cd_virtual_find(path);
 }
 
 static cd_fs_t *
@@ -252,7 +211,7 @@ run_generate(struct cd_job *job)
 {
 	struct fs_job *j = (struct fs_job *)job;
 
-	j->data = j->vf->generate(j->fs);
+	j->data = j->vf->generate(j->fs->replica, j->fs->quorum);
 	j->size = j->data ? strlen(j->data) : 0;
 	cd_job_finish(j->fs->bridge, job, j->data ? 0 : -ENOMEM);
 }
@@ -313,14 +272,14 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 		out->st_size = (off_t)(strlen("nodes/") + strlen(fs->node_name));
 		return 0;
 	}
-	j.vf = virtual_file(path);
+	j.vf = cd_virtual_find(path);
 	if (j.vf) {
 		r = call(fs, &j, run_generate);
 		free(j.data);
 		if (r < 0)
 			return r;
 		memset(out, 0, sizeof(*out));
-		out->st_ino = UINT64_MAX - (uint64_t)(j.vf - virtual_files);
+		out->st_ino = UINT64_MAX - (uint64_t)(j.vf - cd_virtual_files);
 		out->st_mode = S_IFREG | 0444;
 		out->st_nlink = 1;
 		out->st_size = (off_t)j.size;
@@ -363,8 +322,8 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
 		fill(buf, "..", NULL, 0, 0);
 		if (!strcmp(path, "/")) {
 			fill(buf, LOCAL_NAME, NULL, 0, 0);
-			for (size_t i = 0; i < N_VIRTUAL; i++)
-				fill(buf, virtual_files[i].path + 1, NULL, 0, 0);
+			for (const struct cd_virtual_file *vf = cd_virtual_files; vf->path; vf++)
+				fill(buf, vf->path + 1, NULL, 0, 0);
 		}
 		for (size_t i = 0; i < j.n_names; i++)
 			fill(buf, j.names[i], NULL, 0, 0);
@@ -431,7 +390,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	struct handle *h;
 	int r;
 
-	j.vf = virtual_file(path);
+	j.vf = cd_virtual_find(path);
 	if (j.vf && writable)
 		return -EACCES;
 	/* Refuse a writer at open, not at close: editors report it best there. */

@@ -8,7 +8,8 @@ clusterd_clusterd_SOURCES = \
 	clusterd/fs.c \
 	clusterd/group.c \
 	clusterd/main.c \
-	clusterd/quorum.c
+	clusterd/quorum.c \
+	clusterd/virtual.c
 clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) $(CMAP_CFLAGS) \
 	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)
 clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) $(CMAP_LIBS) $(JSONC_LIBS) \
