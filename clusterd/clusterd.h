@@ -7,6 +7,7 @@
 #ifndef CLUSTERHA_CLUSTERD_H
 #define CLUSTERHA_CLUSTERD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,8 +29,11 @@ typedef struct cd_group cd_group_t;
 int cd_group_open(qb_loop_t *loop, cd_fatal_fn fatal, void *fatal_ctx, cd_group_t **ret_group,
 		  uint32_t *ret_nodeid);
 
-/* From now on deliveries and membership changes go to @replica (borrowed). */
-void cd_group_attach(cd_group_t *g, cfs_replica_t *replica);
+/*
+ * From now on deliveries and membership changes go to @replica (borrowed),
+ * dispatched with @tree_lock (borrowed) held for writing.
+ */
+void cd_group_attach(cd_group_t *g, cfs_replica_t *replica, pthread_rwlock_t *tree_lock);
 
 /* Send operations for cfs_replica_new(). */
 struct cfs_group_ops cd_group_ops(cd_group_t *g);
@@ -131,14 +135,18 @@ const struct cd_virtual_file *cd_virtual_find(const char *path);
 typedef struct cd_fs cd_fs_t;
 
 /*
- * Mount the tree of @replica at @mount_point and serve it from FUSE threads
- * through @bridge.  @node_name names this node for the "local" link;
- * @quorum provides the .members file; mkdir takes over a lock that this
- * node has not seen renewed for @lock_lease_s seconds.
+ * Mount the tree of @replica at @mount_point and serve it from FUSE threads:
+ * reads under @tree_lock (held for reading), everything else through
+ * @bridge.  @node_name names this node for the "local" link; @quorum
+ * provides the .members file; mkdir takes over a lock that this node has
+ * not seen renewed for @lock_lease_s seconds.
  */
 int cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
 		unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum,
-		cd_bridge_t *bridge, cd_fs_t **ret_fs);
+		cd_bridge_t *bridge, pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs);
+
+/* Stop reading the replica (before it is freed): reads fail -ESHUTDOWN. */
+void cd_fs_detach(cd_fs_t *fs);
 
 /* Unmount and wait for the FUSE threads; NULL is ignored. */
 void cd_fs_stop(cd_fs_t *fs);

@@ -41,6 +41,12 @@ struct cd_fs {
 	cd_quorum_t *quorum;
 	cd_bridge_t *bridge;
 	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
+	/*
+	 * Held for reading by FUSE threads while they read the tree, for
+	 * writing by the loop thread while corosync deliveries change it
+	 * (group.c) and by cd_fs_detach().  Nothing else is taken under it.
+	 */
+	pthread_rwlock_t *tree_lock;
 };
 
 /* An open file: its private copy of the content. */
@@ -67,6 +73,7 @@ struct fs_job {
 	size_t size;
 	char **names; /* readdir */
 	size_t n_names;
+	int (*read)(struct fs_job *j); /* a tree read run on the loop thread */
 };
 
 /* Names the tree itself may not hold: the link and the virtual files. */
@@ -147,22 +154,27 @@ run_lock_mkdir(struct cd_job *job)
 	run_submit(job);
 }
 
-static void
-run_stat(struct cd_job *job)
+/* ----------------------------------------------------- reading the tree
+ *
+ * Reads run on the FUSE thread under the tree's read lock, without a trip
+ * to the loop thread, except where lock ages are involved: those belong
+ * to the loop thread (see needs_loop()).
+ */
+
+static int
+read_stat(struct fs_job *j)
 {
-	struct fs_job *j = (struct fs_job *)job;
 	int r = cfs_tree_stat(cfs_replica_tree(j->fs->replica), j->path, &j->st);
 
 	if (r == 0 && lock_expired(j->fs, j->path))
 		r = -ENOENT;
-	cd_job_finish(j->fs->bridge, job, r);
+	return r;
 }
 
 /* Copy the whole content of j->path out of the tree. */
-static void
-run_read_all(struct cd_job *job)
+static int
+read_all(struct fs_job *j)
 {
-	struct fs_job *j = (struct fs_job *)job;
 	const cfs_tree_t *tree = cfs_replica_tree(j->fs->replica);
 	int r = cfs_tree_stat(tree, j->path, &j->st);
 
@@ -173,7 +185,7 @@ run_read_all(struct cd_job *job)
 		r = j->data ? (int)cfs_tree_read(tree, j->path, j->data, j->st.size, 0) : -ENOMEM;
 	}
 	j->size = r >= 0 ? j->st.size : 0;
-	cd_job_finish(j->fs->bridge, job, r < 0 ? r : 0);
+	return r < 0 ? r : 0;
 }
 
 static int
@@ -196,14 +208,44 @@ collect_name(void *ctx, const char *name, const struct cfs_stat *st)
 	return 0;
 }
 
+static int
+read_dir(struct fs_job *j)
+{
+	return cfs_tree_readdir(cfs_replica_tree(j->fs->replica), j->path, collect_name, j);
+}
+
+/* Lock ages live on the loop thread: locks and their directory are read there. */
+static bool
+needs_loop(const char *path)
+{
+	return cfs_path_is_lock(path) || !strcmp(path, "/priv/lock");
+}
+
 static void
-run_readdir(struct cd_job *job)
+run_read(struct cd_job *job)
 {
 	struct fs_job *j = (struct fs_job *)job;
 
-	cd_job_finish(j->fs->bridge, job,
-		      cfs_tree_readdir(cfs_replica_tree(j->fs->replica), j->path, collect_name,
-				       j));
+	cd_job_finish(j->fs->bridge, job, j->read(j));
+}
+
+static int call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *));
+
+/* Run @read for @j with the tree held still; -ESHUTDOWN while stopping. */
+static int
+read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
+{
+	int r;
+
+	j->fs = fs;
+	if (needs_loop(j->path)) {
+		j->read = read;
+		return call(fs, j, run_read);
+	}
+	pthread_rwlock_rdlock(fs->tree_lock);
+	r = fs->replica ? read(j) : -ESHUTDOWN;
+	pthread_rwlock_unlock(fs->tree_lock);
+	return r;
 }
 
 static void
@@ -286,7 +328,7 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 		out->st_mtime = out->st_ctime = out->st_atime = now_seconds();
 		return 0;
 	}
-	r = call(fs, &j, run_stat);
+	r = read_tree(fs, &j, read_stat);
 	if (r < 0)
 		return r;
 	fill_stat(&j.st, out);
@@ -315,7 +357,7 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
 	   struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
 	struct fs_job j = { .path = path };
-	int r = call(fs_self(), &j, run_readdir);
+	int r = read_tree(fs_self(), &j, read_dir);
 
 	if (r == 0) {
 		fill(buf, ".", NULL, 0, 0);
@@ -396,7 +438,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	/* Refuse a writer at open, not at close: editors report it best there. */
 	if (writable && (r = call(fs, &j, run_writable)) < 0)
 		return r;
-	r = call(fs, &j, j.vf ? run_generate : run_read_all);
+	r = j.vf ? call(fs, &j, run_generate) : read_tree(fs, &j, read_all);
 	if (r < 0)
 		return r;
 	if (fi->flags & O_TRUNC) {
@@ -554,7 +596,7 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		return r;
 	}
 	/* truncate(2) on a path: read, cut, publish at once. */
-	r = call(fs, &j, run_read_all);
+	r = read_tree(fs, &j, read_all);
 	if (r < 0)
 		return r;
 	h = handle_new(path, j.data, j.size, true);
@@ -603,7 +645,7 @@ fs_rename(const char *from, const char *to, unsigned int flags)
 		return -EINVAL; /* RENAME_EXCHANGE and whiteouts are not supported */
 	if (reserved(from) || reserved(to))
 		return -EPERM;
-	if ((flags & RENAME_NOREPLACE) && call(fs, &j, run_stat) == 0)
+	if ((flags & RENAME_NOREPLACE) && read_tree(fs, &j, read_stat) == 0)
 		return -EEXIST;
 	return submit(fs, CFS_MSG_RENAME, from, to, NULL, 0);
 }
@@ -624,7 +666,7 @@ static int
 fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	struct fs_job j = { .path = path };
-	int r = call(fs_self(), &j, run_stat);
+	int r = read_tree(fs_self(), &j, read_stat);
 
 	if (r < 0)
 		return r;
@@ -728,7 +770,7 @@ detach_stale_mount(const char *mount_point)
 int
 cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
 	    unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge,
-	    cd_fs_t **ret_fs)
+	    pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs)
 {
 	char prog[] = "clusterd", opt[] = "-o",
 	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
@@ -742,6 +784,7 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 	fs->limits = *limits;
 	fs->lock_lease_ns = (uint64_t)lock_lease_s * 1000000000u;
 	fs->replica = replica;
+	fs->tree_lock = tree_lock;
 	fs->quorum = quorum;
 	fs->bridge = bridge;
 	detach_stale_mount(mount_point);
@@ -764,6 +807,16 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 error:
 	cd_fs_stop(fs);
 	return r;
+}
+
+void
+cd_fs_detach(cd_fs_t *fs)
+{
+	if (!fs)
+		return;
+	pthread_rwlock_wrlock(fs->tree_lock);
+	fs->replica = NULL;
+	pthread_rwlock_unlock(fs->tree_lock);
 }
 
 void

@@ -27,6 +27,7 @@ struct cd_group {
 	cpg_handle_t handle;
 	int fd;
 	cfs_replica_t *replica;
+	pthread_rwlock_t *tree_lock; /* held for writing while deliveries change the tree */
 	cd_fatal_fn fatal;
 	void *fatal_ctx;
 	bool failed;
@@ -91,15 +92,20 @@ static int32_t
 on_readable(int32_t fd, int32_t revents, void *data)
 {
 	cd_group_t *g = data;
-	cs_error_t err = cpg_dispatch(g->handle, CS_DISPATCH_ALL);
+	cs_error_t err;
 
+	if (g->tree_lock)
+		pthread_rwlock_wrlock(g->tree_lock);
+	err = cpg_dispatch(g->handle, CS_DISPATCH_ALL);
+	/* One transaction for everything this dispatch delivered. */
+	if (err == CS_OK && g->replica && !g->failed && cfs_replica_flush(g->replica) < 0)
+		group_fail(g, "committing delivered changes to the database failed");
+	if (g->tree_lock)
+		pthread_rwlock_unlock(g->tree_lock);
 	if (err != CS_OK && err != CS_ERR_TRY_AGAIN) {
 		group_fail(g, "lost the connection to corosync");
 		return -1;
 	}
-	/* One transaction for everything this dispatch delivered. */
-	if (g->replica && !g->failed && cfs_replica_flush(g->replica) < 0)
-		group_fail(g, "committing delivered changes to the database failed");
 	return 0;
 }
 
@@ -159,9 +165,10 @@ cd_group_lowest_member(const cd_group_t *g)
 }
 
 void
-cd_group_attach(cd_group_t *g, cfs_replica_t *replica)
+cd_group_attach(cd_group_t *g, cfs_replica_t *replica, pthread_rwlock_t *tree_lock)
 {
 	g->replica = replica;
+	g->tree_lock = tree_lock;
 }
 
 int

@@ -148,6 +148,8 @@ open_store(const struct options *o, cfs_store_t **ret_store)
 }
 
 struct parts {
+	/* See cd_fs_t's tree_lock: FUSE readers versus corosync deliveries. */
+	pthread_rwlock_t tree_lock;
 	cfs_store_t *store;
 	cd_group_t *group;
 	cfs_replica_t *replica;
@@ -179,7 +181,7 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 		qb_log(LOG_ERR, "cannot load the tree from the database: %s", strerror(-r));
 		return r;
 	}
-	cd_group_attach(p->group, p->replica);
+	cd_group_attach(p->group, p->replica, &p->tree_lock);
 	r = cd_cconf_new(d->loop, p->replica, p->group, o->corosync_conf, nodeid, &p->cconf);
 	if (r < 0)
 		return r;
@@ -197,7 +199,8 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 				&(struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
 						      CFS_DEFAULT_MAX_TOTAL_SIZE,
 						      CFS_DEFAULT_MAX_ENTRIES },
-				o->lock_lease_s, p->replica, p->quorum, p->bridge, &p->fs);
+				o->lock_lease_s, p->replica, p->quorum, p->bridge, &p->tree_lock,
+				&p->fs);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot mount the tree at '%s': %s", o->mount_point,
 		       strerror(-r));
@@ -214,6 +217,7 @@ stop(struct parts *p)
 {
 	if (p->bridge)
 		cd_bridge_close(p->bridge);
+	cd_fs_detach(p->fs);
 	cfs_replica_free(p->replica);
 	cd_fs_stop(p->fs);
 	cd_quorum_close(p->quorum);
@@ -228,7 +232,8 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct daemon d = { NULL, 0 };
-	struct parts p = { 0 };
+	/* Writer first: a stream of readers must not hold up deliveries. */
+	struct parts p = { .tree_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP };
 	char pidfile[PATH_MAX];
 	int notify = -1, pid_fd = -1, r;
 	pid_t holder = 0;
