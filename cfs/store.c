@@ -19,6 +19,7 @@ struct cfs_store {
 	sqlite3_stmt *put;
 	sqlite3_stmt *del;
 	int error; /* first failure since cfs_store_begin(), or 0 */
+	uint64_t row_version; /* highest version of a row written since then */
 };
 
 static const char schema_sql[] =
@@ -141,6 +142,15 @@ cfs_store_open(const char *path, bool fsync_each_commit, cfs_store_t **ret_store
 		if (r < 0 || schema != SCHEMA_VERSION)
 			r = -EUCLEAN;
 	}
+	/*
+	 * 2 KiB pages for a new database: most files are small and each commit
+	 * writes whole pages; a 1 KiB file's row fits one such page.  Measured
+	 * bytes written per 1 KiB file written: 8.1 with 4 KiB pages, 4.1 with
+	 * 1 KiB pages (the row overflows), 2.0 with 2 KiB (page_size only
+	 * applies before WAL mode is set).
+	 */
+	if (r == 0 && tables == 0)
+		r = exec_sql(s->db, "PRAGMA page_size=2048");
 	if (r == 0)
 		r = exec_sql(s->db, "PRAGMA journal_mode=WAL");
 	if (r == 0)
@@ -256,7 +266,11 @@ cfs_store_load(cfs_store_t *store, const struct cfs_limits *limits, cfs_tree_t *
 	int64_t version = 0;
 	int rc, r;
 
-	r = query_int(store->db, "SELECT value FROM meta WHERE key = 'version'", &version);
+	/* The version is in meta, or in the row of the last change (see commit). */
+	r = query_int(store->db,
+		      "SELECT max((SELECT value FROM meta WHERE key = 'version'),"
+		      " (SELECT max(version) FROM entries))",
+		      &version);
 	if (r < 0)
 		return r;
 	rc = sqlite3_prepare_v2(store->db, "SELECT * FROM entries", -1, &st, NULL);
@@ -302,6 +316,8 @@ store_updated(void *ctx, const struct cfs_record *rec)
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		s->error = sql_errno(rc) ?: -EIO;
+	else if (rec->version > s->row_version)
+		s->row_version = rec->version;
 }
 
 static void
@@ -329,26 +345,39 @@ int
 cfs_store_begin(cfs_store_t *store)
 {
 	store->error = 0;
+	store->row_version = 0;
 	return exec_sql(store->db, "BEGIN");
+}
+
+static int
+write_meta_version(cfs_store_t *store, uint64_t version)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(store->db, "UPDATE meta SET value = ? WHERE key = 'version'",
+				    -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)version);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	return rc == SQLITE_DONE ? 0 : sql_errno(rc) ?: -EIO;
 }
 
 int
 cfs_store_commit(cfs_store_t *store, uint64_t version)
 {
-	sqlite3_stmt *st;
-	int rc, r = store->error;
+	int r = store->error;
 
-	if (r == 0) {
-		rc = sqlite3_prepare_v2(store->db,
-					"UPDATE meta SET value = ? WHERE key = 'version'", -1, &st,
-					NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, (sqlite3_int64)version);
-			rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		r = rc == SQLITE_DONE ? exec_sql(store->db, "COMMIT") : sql_errno(rc);
-	}
+	/*
+	 * A row written in this transaction that carries @version records it
+	 * already (cfs_store_load() takes the highest): skip the meta page,
+	 * half of the writes of a small change.  A removal leaves no row.
+	 */
+	if (r == 0 && store->row_version != version)
+		r = write_meta_version(store, version);
+	if (r == 0)
+		r = exec_sql(store->db, "COMMIT");
 	if (r < 0)
 		(void)exec_sql(store->db, "ROLLBACK");
 	store->error = 0;
@@ -374,6 +403,9 @@ cfs_store_replace(cfs_store_t *store, const cfs_tree_t *tree)
 	r = exec_sql(store->db, "DELETE FROM entries");
 	if (r == 0)
 		r = cfs_tree_walk(tree, replace_one, store);
+	/* Always: the old meta version may be higher than the new tree's. */
+	if (r == 0)
+		r = write_meta_version(store, cfs_tree_version(tree));
 	if (r < 0) {
 		store->error = r;
 	}

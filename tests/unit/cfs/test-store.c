@@ -179,6 +179,41 @@ test_replace_writes_a_whole_tree(void **state)
 }
 
 static void
+test_version_survives_whatever_the_last_change_was(void **state)
+{
+	struct fixture *f = *state;
+	cfs_tree_t *t, *low = cfs_tree_new(NULL);
+	cfs_store_t *s;
+
+	/* Last change a write: the version is kept in that row alone. */
+	open_and_load(f->db, &s, &t);
+	assert_int_equal(cfs_store_begin(s), 0);
+	write_file(t, "/a", "1");
+	write_file(t, "/b", "2");
+	assert_int_equal(cfs_store_commit(s, cfs_tree_version(t)), 0);
+	/* Then a removal, which leaves no row behind. */
+	assert_int_equal(cfs_store_begin(s), 0);
+	assert_int_equal(cfs_tree_unlink(t, "/a"), 0);
+	assert_int_equal(cfs_store_commit(s, cfs_tree_version(t)), 0);
+	assert_int_equal(cfs_tree_version(t), 5);
+	cfs_tree_free(t);
+	cfs_store_close(s);
+	open_and_load(f->db, &s, &t);
+	assert_int_equal(cfs_tree_version(t), 5);
+	cfs_tree_free(t);
+
+	/* A synchronisation may install a tree of a lower version: it sticks. */
+	assert_int_equal(cfs_tree_mkdir(low, "/x", 0), 0);
+	assert_int_equal(cfs_store_replace(s, low), 0);
+	cfs_store_close(s);
+	open_and_load(f->db, &s, &t);
+	assert_int_equal(cfs_tree_version(t), 1);
+	cfs_tree_free(t);
+	cfs_tree_free(low);
+	cfs_store_close(s);
+}
+
+static void
 write_raw(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -292,6 +327,7 @@ main(void)
 		T(test_committed_changes_survive_a_restart),
 		T(test_uncommitted_changes_are_not_kept),
 		T(test_replace_writes_a_whole_tree),
+		T(test_version_survives_whatever_the_last_change_was),
 		T(test_garbage_file_is_refused),
 		T(test_truncated_database_is_refused),
 		T(test_foreign_database_is_refused),
