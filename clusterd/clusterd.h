@@ -116,6 +116,21 @@ void cd_bridge_close(cd_bridge_t *b);
 /* Free after cd_bridge_close() once no thread can call in; NULL ignored. */
 void cd_bridge_free(cd_bridge_t *b);
 
+/* ------------------------------------------------------------- ipc.c */
+
+typedef struct cd_ipc cd_ipc_t;
+struct qb_ipcs_poll_handlers;
+
+/*
+ * Serve the local IPC socket (see ipc-proto.h) for root's tools, its
+ * events dispatched through @poll (copied by libqb).  @node_name is copied.
+ */
+int cd_ipc_start(struct qb_ipcs_poll_handlers *poll, cfs_replica_t *replica, cd_quorum_t *quorum,
+		 const char *node_name, uint32_t nodeid, cd_ipc_t **ret_ipc);
+
+/* Close the socket and every connection; NULL is ignored. */
+void cd_ipc_stop(cd_ipc_t *ipc);
+
 /* --------------------------------------------------------- virtual.c */
 
 /* A read-only file in the root of the tree, made on the loop thread. */

@@ -7,6 +7,8 @@ clusterd_clusterd_SOURCES = \
 	clusterd/clusterd.h \
 	clusterd/fs.c \
 	clusterd/group.c \
+	clusterd/ipc.c \
+	clusterd/ipc-proto.h \
 	clusterd/main.c \
 	clusterd/quorum.c \
 	clusterd/virtual.c
@@ -14,6 +16,12 @@ clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLA
 	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)
 clusterd_clusterd_LDADD = cfs/libcfs.a common/libcommon.a $(CPG_LIBS) $(QUORUM_LIBS) $(CMAP_LIBS) $(JSONC_LIBS) \
 	$(FUSE_LIBS) $(SQLITE_LIBS) $(OPENSSL_LIBS) $(QB_LIBS) -lpthread
+
+# cfsctl: asks the local clusterd over its IPC socket.
+sbin_PROGRAMS += clusterd/cfsctl
+clusterd_cfsctl_SOURCES = clusterd/cfsctl.c clusterd/ipc-proto.h
+clusterd_cfsctl_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(JSONC_CFLAGS)
+clusterd_cfsctl_LDADD = $(QB_LIBS) $(JSONC_LIBS)
 
 # Unit tests of the pure parts of clusterd.
 check_PROGRAMS += tests/unit/clusterd/test-cconf-version

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <qb/qbipcs.h>
 #include <qb/qblog.h>
 
 #include "cfs/cfs.h"
@@ -35,6 +36,39 @@ struct daemon {
 	qb_loop_t *loop;
 	int exit_status;
 };
+
+/*
+ * libqb's IPC server reaches the loop through handlers without a context
+ * argument, so the loop they use is kept here, set once before the IPC
+ * service starts.
+ */
+static qb_loop_t *ipc_loop;
+
+static int32_t
+ipc_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
+{
+	return qb_loop_job_add(ipc_loop, p, data, fn);
+}
+
+static int32_t
+ipc_dispatch_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+		 qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_add(ipc_loop, p, fd, events, data, fn);
+}
+
+static int32_t
+ipc_dispatch_mod(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+		 qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_mod(ipc_loop, p, fd, events, data, fn);
+}
+
+static int32_t
+ipc_dispatch_del(int32_t fd)
+{
+	return qb_loop_poll_del(ipc_loop, fd);
+}
 
 static void
 usage(FILE *out)
@@ -157,6 +191,7 @@ struct parts {
 	cd_bridge_t *bridge;
 	cd_fs_t *fs;
 	cd_cconf_t *cconf;
+	cd_ipc_t *ipc;
 };
 
 static int
@@ -206,6 +241,14 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 		       strerror(-r));
 		return r;
 	}
+	ipc_loop = d->loop;
+	r = cd_ipc_start(&(struct qb_ipcs_poll_handlers){ ipc_job_add, ipc_dispatch_add,
+							  ipc_dispatch_mod, ipc_dispatch_del },
+			 p->replica, p->quorum, o->node_name, nodeid, &p->ipc);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot serve the local IPC socket: %s", strerror(-r));
+		return r;
+	}
 	qb_log(LOG_NOTICE, "serving the tree at '%s' as node '%s' (corosync id %u)",
 	       o->mount_point, o->node_name, nodeid);
 	return 0;
@@ -215,6 +258,7 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 static void
 stop(struct parts *p)
 {
+	cd_ipc_stop(p->ipc);
 	if (p->bridge)
 		cd_bridge_close(p->bridge);
 	cd_fs_detach(p->fs);

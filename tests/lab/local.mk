@@ -18,6 +18,7 @@ LAB_TESTS = \
 	tests/lab/cfs-crash.test \
 	tests/lab/cfs-corosync-conf.test \
 	tests/lab/cfs-status.test \
+	tests/lab/cfs-ipc.test \
 	tests/lab/cfs-valgrind.test
 
 # The node's watchdog: wdmux on the lab's emulated watchdog hardware.
