@@ -237,6 +237,7 @@ enum cfs_msg_type {
 	CFS_MSG_RENAME = 6,
 	CFS_MSG_MTIME = 7,
 	CFS_MSG_LOCK_TAKE = 8,
+	CFS_MSG_CLOG = 32, /* a cluster log entry, not a tree change */
 };
 
 #define CFS_MSG_VERSION 1
@@ -294,6 +295,46 @@ bool cfs_path_is_lock(const char *path);
 
 /* Apply @op, whose path (or rename target) is a lock, by the rules above. */
 int cfs_lock_apply(cfs_tree_t *tree, const struct cfs_op *op);
+
+/* ---------------------------------------------------------- cluster log */
+
+/*
+ * The cluster log: short messages that every member of the partition
+ * receives in the same order, kept in memory (the last CFS_CLOG_KEEP),
+ * shown in /.clusterlog.  Not part of the tree: no version, no quorum
+ * needed, not persisted.
+ */
+#define CFS_CLOG_KEEP	   1000
+#define CFS_CLOG_TEXT_MAX  1024
+#define CFS_CLOG_FIELD_MAX 64
+
+typedef struct cfs_clog cfs_clog_t;
+
+struct cfs_clog_entry {
+	int64_t time;	 /* seconds since the epoch, the sender's clock */
+	uint32_t nodeid; /* the sender */
+	const char *node; /* the sender's name */
+	const char *tag;  /* who wrote it, e.g. "ha-crm" */
+	const char *text;
+};
+
+cfs_clog_t *cfs_clog_new(void);
+void cfs_clog_free(cfs_clog_t *log);
+
+/* Keep a copy of @e, dropping the oldest entry beyond CFS_CLOG_KEEP. */
+int cfs_clog_add(cfs_clog_t *log, const struct cfs_clog_entry *e);
+
+/* The entries, oldest first, as a JSON document (new; NULL on ENOMEM). */
+char *cfs_clog_json(const cfs_clog_t *log);
+
+/*
+ * Encode or decode a cluster log message (type CFS_MSG_CLOG).  Fields
+ * longer than their maximum, or holding control characters, are refused:
+ * -EINVAL when encoding, -EBADMSG when decoding.  Decoded pointers point
+ * into @buf.
+ */
+int cfs_clog_encode(const struct cfs_clog_entry *e, void **ret_buf, size_t *ret_len);
+int cfs_clog_decode(const void *buf, size_t len, struct cfs_clog_entry *ret_e);
 
 /* ------------------------------------------------- virtual status files */
 
@@ -410,6 +451,17 @@ int cfs_replica_set_quorate(cfs_replica_t *r, bool quorate);
 
 /* Is a synchronisation in progress? */
 bool cfs_replica_syncing(const cfs_replica_t *r);
+
+/*
+ * Send @text to the cluster log as this member, called @node, with @tag
+ * and @time.  It reaches every member of the partition, this one included,
+ * quorate or not.  -EINVAL for an invalid field.
+ */
+int cfs_replica_log(cfs_replica_t *r, int64_t time, const char *node, const char *tag,
+		    const char *text);
+
+/* The cluster log as this member received it (borrowed). */
+const cfs_clog_t *cfs_replica_clog(const cfs_replica_t *r);
 
 /* A lock as this member sees it. */
 struct cfs_lock_info {

@@ -3,6 +3,7 @@ noinst_LIBRARIES += cfs/libcfs.a
 cfs_libcfs_a_SOURCES = \
 	cfs/cfs.h \
 	cfs/cfs-int.h \
+	cfs/clog.c \
 	cfs/digest.c \
 	cfs/load.c \
 	cfs/lock.c \

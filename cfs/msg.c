@@ -119,6 +119,8 @@ cfs_op_apply(cfs_tree_t *tree, const struct cfs_op *op)
 		return cfs_tree_set_mtime(tree, op->path, op->mtime);
 	case CFS_MSG_LOCK_TAKE:
 		return -EINVAL; /* only lock directories can be taken */
+	case CFS_MSG_CLOG:
+		break; /* not a tree change */
 	}
 	return -EBADMSG;
 }

@@ -66,6 +66,7 @@ struct cfs_replica {
 	qb_map_t *received; /* inode (decimal) -> struct received_record */
 	struct lock_seen *locks;
 	size_t n_locks;
+	cfs_clog_t *clog;
 };
 
 int request_list_add(struct request_list *l, const struct request *req);

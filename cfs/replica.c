@@ -73,10 +73,12 @@ cfs_replica_new(cfs_store_t *store, const struct cfs_limits *limits,
 			   : (struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
 						  CFS_DEFAULT_MAX_TOTAL_SIZE,
 						  CFS_DEFAULT_MAX_ENTRIES };
-	err = cfs_store_eligible(store, &r->eligible);
+	r->clog = cfs_clog_new();
+	err = r->clog ? cfs_store_eligible(store, &r->eligible) : -ENOMEM;
 	if (err == 0)
 		err = cfs_store_load(store, &r->limits, &r->tree);
 	if (err < 0) {
+		cfs_clog_free(r->clog);
 		free(r);
 		return err;
 	}
@@ -95,6 +97,7 @@ cfs_replica_free(cfs_replica_t *r)
 	request_list_finish(&r->queued, -ECANCELED);
 	sync_reset(r);
 	lock_seen_free(r);
+	cfs_clog_free(r->clog);
 	free(r->members);
 	cfs_tree_free(r->tree);
 	free(r);
@@ -218,6 +221,15 @@ cfs_replica_deliver(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t l
 		return -EUCLEAN;
 	if (cfs_msg_is_op((uint16_t)type))
 		return deliver_op(r, nodeid, msg, len);
+	if (type == CFS_MSG_CLOG) {
+		struct cfs_clog_entry e;
+		int err = cfs_clog_decode(msg, len, &e);
+
+		if (err < 0)
+			return err;
+		e.nodeid = nodeid; /* the sender is who corosync says it is */
+		return cfs_clog_add(r->clog, &e);
+	}
 	if (sync_msg_is_sync((uint16_t)type))
 		return sync_deliver(r, nodeid, type, msg, len);
 	return -EBADMSG;
@@ -261,4 +273,26 @@ cfs_replica_set_quorate(cfs_replica_t *r, bool quorate)
 	if (!quorate)
 		replica_release_queued(r); /* fails them with -EROFS */
 	return err;
+}
+
+int
+cfs_replica_log(cfs_replica_t *r, int64_t time, const char *node, const char *tag,
+		const char *text)
+{
+	struct cfs_clog_entry e = { time, r->nodeid, node, tag, text };
+	void *msg;
+	size_t len;
+	int err = cfs_clog_encode(&e, &msg, &len);
+
+	if (err < 0)
+		return err;
+	err = r->ops.send(r->ops.ctx, msg, len);
+	free(msg);
+	return err;
+}
+
+const cfs_clog_t *
+cfs_replica_clog(const cfs_replica_t *r)
+{
+	return r->clog;
 }

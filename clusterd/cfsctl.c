@@ -17,6 +17,7 @@
 #include <qb/qbipc_common.h>
 #include <qb/qbipcc.h>
 
+#include "cfs/cfs.h"
 #include "clusterd/ipc-proto.h"
 
 #define TIMEOUT_MS 5000
@@ -25,12 +26,16 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: cfsctl [--output-format text|json] status\n"
-		     "       cfsctl [--output-format text|json] lock NAME\n");
+		     "       cfsctl [--output-format text|json] lock NAME\n"
+		     "       cfsctl log [--tag TAG] TEXT\n");
 }
 
-/* Send request @id with @arg (may be NULL); the answer's JSON text, new. */
+/*
+ * Send request @id with @arg_len bytes of @arg (may be NULL); the answer's
+ * JSON text, new.
+ */
 static int
-ask(int32_t id, const char *arg, char **ret_json)
+ask(int32_t id, const char *arg, size_t arg_len, char **ret_json)
 {
 	struct qb_ipc_request_header req = { .id = id, .size = sizeof(req) };
 	struct iovec iov[2] = { { &req, sizeof(req) }, { (void *)(uintptr_t)arg, 0 } };
@@ -45,8 +50,8 @@ ask(int32_t id, const char *arg, char **ret_json)
 		goto out;
 	}
 	if (arg) {
-		iov[1].iov_len = strlen(arg);
-		req.size += (int32_t)iov[1].iov_len;
+		iov[1].iov_len = arg_len;
+		req.size += (int32_t)arg_len;
 	}
 	n = qb_ipcc_sendv_recv(c, iov, arg ? 2 : 1, buf, CD_IPC_MAX_MSG, TIMEOUT_MS);
 	if (n < (ssize_t)sizeof(*res)) {
@@ -102,17 +107,21 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output-format", required_argument, NULL, 'o' },
+		{ "tag", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
+	const char *tag = "admin";
 	json_object *doc;
 	char *text = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:t:h", longopts, NULL)) != -1) {
 		if (c == 'o' && (!strcmp(optarg, "json") || !strcmp(optarg, "text"))) {
 			json = !strcmp(optarg, "json");
+		} else if (c == 't') {
+			tag = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -122,15 +131,31 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc && !strcmp(argv[optind], "status") && optind + 1 == argc) {
-		r = ask(CD_IPC_STATUS, NULL, &text);
+		r = ask(CD_IPC_STATUS, NULL, 0, &text);
 	} else if (optind + 2 == argc && !strcmp(argv[optind], "lock")) {
-		r = ask(CD_IPC_LOCK, argv[optind + 1], &text);
+		r = ask(CD_IPC_LOCK, argv[optind + 1], strlen(argv[optind + 1]), &text);
+	} else if (optind + 2 == argc && !strcmp(argv[optind], "log")) {
+		char buf[4096];
+		int n = snprintf(buf, sizeof(buf), "%s%c%s", tag, '\0', argv[optind + 1]);
+
+		if (n < 0 || (size_t)n >= sizeof(buf)) {
+			fprintf(stderr, "cfsctl: log text too long\n");
+			return 2;
+		}
+		r = ask(CD_IPC_LOG, buf, (size_t)n, &text);
+		if (r == 0) {
+			free(text);
+			return 0;
+		}
 	} else {
 		usage(stderr);
 		return 2;
 	}
 	if (r < 0) {
-		if (r == -ENOENT && text == NULL && argc > optind + 1)
+		if (r == -EINVAL && !strcmp(argv[optind], "log"))
+			fprintf(stderr, "cfsctl: refused: a tag of 1 to %d and a text of at most %d "
+					"printable bytes, please\n", CFS_CLOG_FIELD_MAX, CFS_CLOG_TEXT_MAX);
+		else if (r == -ENOENT && text == NULL && argc > optind + 1)
 			fprintf(stderr, "cfsctl: no lock '%s' (or it expired on this node)\n",
 				argv[optind + 1]);
 		else

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <qb/qbipc_common.h>
@@ -77,6 +78,25 @@ lock_json(cd_ipc_t *ipc, const char *name, size_t len, json_object **ret)
 	return 0;
 }
 
+/* "tag\0text": send it to the cluster log. */
+static int
+log_entry(cd_ipc_t *ipc, const char *data, size_t len, json_object **ret)
+{
+	const char *nul = memchr(data, '\0', len);
+	char text[CFS_CLOG_TEXT_MAX + 1];
+	size_t text_len;
+	int r;
+
+	if (!nul || (text_len = len - (size_t)(nul - data) - 1) > CFS_CLOG_TEXT_MAX)
+		return -EINVAL;
+	memcpy(text, nul + 1, text_len);
+	text[text_len] = '\0';
+	r = cfs_replica_log(ipc->replica, (int64_t)time(NULL), ipc->node_name, data, text);
+	if (r == 0)
+		*ret = json_object_new_object();
+	return r;
+}
+
 static int32_t
 on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 {
@@ -95,6 +115,8 @@ on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 			doc = status_json(ipc);
 		else if (req->id == CD_IPC_LOCK)
 			res.error = lock_json(ipc, (const char *)(req + 1), size - sizeof(*req), &doc);
+		else if (req->id == CD_IPC_LOG)
+			res.error = log_entry(ipc, (const char *)(req + 1), size - sizeof(*req), &doc);
 		else
 			res.error = -EOPNOTSUPP;
 	}

@@ -1,6 +1,6 @@
 /*
  * virtual.c - the read-only JSON files in the root of the tree (.members,
- * .guests, .version): which exist and how each is made.  Called on the
+ * .guests, .version, .clusterlog): which exist and how each is made.  Called on the
  * loop thread only.
  */
 #include <config.h>
@@ -27,10 +27,17 @@ generate_version(cfs_replica_t *replica, cd_quorum_t *quorum)
 	return cfs_version_json(cfs_replica_tree(replica));
 }
 
+static char *
+generate_clusterlog(cfs_replica_t *replica, cd_quorum_t *quorum)
+{
+	return cfs_clog_json(cfs_replica_clog(replica));
+}
+
 const struct cd_virtual_file cd_virtual_files[] = {
 	{ "/.members", generate_members },
 	{ "/.guests", generate_guests },
 	{ "/.version", generate_version },
+	{ "/.clusterlog", generate_clusterlog },
 	{ NULL, NULL },
 };
 

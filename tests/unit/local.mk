@@ -30,7 +30,8 @@ UNIT_CFS_TESTS = \
 	tests/unit/cfs/test-msg \
 	tests/unit/cfs/test-store \
 	tests/unit/cfs/test-replica \
-	tests/unit/cfs/test-status-json
+	tests/unit/cfs/test-status-json \
+	tests/unit/cfs/test-clog
 
 check_PROGRAMS += $(UNIT_CFS_TESTS)
 TESTS += $(UNIT_CFS_TESTS)
@@ -50,3 +51,5 @@ tests_unit_cfs_test_replica_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_replica_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_status_json_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_cfs_test_status_json_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_clog_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_cfs_test_clog_LDADD = $(UNIT_CFS_LDADD)

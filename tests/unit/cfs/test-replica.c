@@ -570,6 +570,32 @@ test_lock_survives_a_restart_with_its_holder(void **state)
 	expect_identical(b);
 }
 
+static void
+test_cluster_log_reaches_the_partition_in_one_order(void **state)
+{
+	struct bus *b = *state;
+	char *one, *two;
+
+	b->m[2].group = 1; /* n3 alone, without quorum: it may still log */
+	bus_reconfigure(b);
+	assert_int_equal(cfs_replica_log(b->m[0].replica, 10, "n1", "t", "first"), 0);
+	assert_int_equal(cfs_replica_log(b->m[1].replica, 11, "n2", "t", "second"), 0);
+	assert_int_equal(cfs_replica_log(b->m[2].replica, 12, "n3", "t", "alone"), 0);
+	bus_run(b);
+	one = cfs_clog_json(cfs_replica_clog(b->m[0].replica));
+	two = cfs_clog_json(cfs_replica_clog(b->m[1].replica));
+	assert_string_equal(one, two);
+	assert_non_null(strstr(one, "first"));
+	assert_true(strstr(one, "first") < strstr(one, "second"));
+	assert_null(strstr(one, "alone"));
+	free(two);
+	two = cfs_clog_json(cfs_replica_clog(b->m[2].replica));
+	assert_non_null(strstr(two, "alone"));
+	assert_null(strstr(two, "first"));
+	free(one);
+	free(two);
+}
+
 int
 main(void)
 {
@@ -589,6 +615,7 @@ main(void)
 		T(test_lock_age_runs_from_the_last_renewal),
 		T(test_expired_lock_is_taken_unless_renewed_meanwhile),
 		T(test_lock_survives_a_restart_with_its_holder),
+		T(test_cluster_log_reaches_the_partition_in_one_order),
 #undef T
 	};
 
