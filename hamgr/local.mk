@@ -13,6 +13,7 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/master.c \
 	hamgr/placement.c \
 	hamgr/resources_cfg.c \
+	hamgr/resources_edit.c \
 	hamgr/rules_cfg.c \
 	hamgr/settings.c \
 	hamgr/status.c \
@@ -29,6 +30,7 @@ UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-lrm \
 	tests/unit/hamgr/test-placement \
 	tests/unit/hamgr/test-resources_cfg \
+	tests/unit/hamgr/test-resources_edit \
 	tests/unit/hamgr/test-rules_cfg \
 	tests/unit/hamgr/test-settings \
 	tests/unit/hamgr/test-status \
@@ -48,6 +50,8 @@ tests_unit_hamgr_test_settings_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_settings_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_resources_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_resources_cfg_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_resources_edit_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_resources_edit_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_rules_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_rules_cfg_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_status_CFLAGS = $(UNIT_HAMGR_CFLAGS)
@@ -97,9 +101,17 @@ HA_SIM_SCENARIOS = \
 	tests/sim/node-back-while-fenced.scn \
 	tests/sim/nofailback.scn \
 	tests/sim/partition-1-2.scn \
+	tests/sim/poweroff-conditional.scn \
+	tests/sim/poweroff-failover.scn \
 	tests/sim/poweroff-fence-device.scn \
+	tests/sim/poweroff-freeze.scn \
+	tests/sim/poweroff-migrate.scn \
 	tests/sim/poweroff-watchdog.scn \
 	tests/sim/quorum-loss.scn \
+	tests/sim/reboot-conditional.scn \
+	tests/sim/reboot-failover.scn \
+	tests/sim/reboot-freeze.scn \
+	tests/sim/reboot-migrate.scn \
 	tests/sim/relocate-command.scn \
 	tests/sim/restart-relocate-error.scn \
 	tests/sim/restricted-no-node.scn \

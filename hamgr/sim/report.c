@@ -132,6 +132,18 @@ check(sim_world_t *w, const struct hamgr_manager_status *ms, const struct sim_ex
 			}
 		}
 		return 0;
+	case SIM_EXPECT_ORDER:
+		if (!e->text[w->order_pos[e - w->sc->expect]])
+			return 0;
+		fprintf(w->log, "EXPECTED (line %u): log lines in order '%s', missing from '%s'\n",
+			e->line, e->text, e->text + w->order_pos[e - w->sc->expect]);
+		return 1;
+	case SIM_EXPECT_NO_LOG:
+		if (!w->log_hits[e - w->sc->expect])
+			return 0;
+		fprintf(w->log, "EXPECTED (line %u): no log line with '%s', saw %u\n", e->line,
+			e->text, w->log_hits[e - w->sc->expect]);
+		return 1;
 	case SIM_EXPECT_RECOVERY:
 		if (w->recoveries && w->max_recovery_ns <= (uint64_t)e->count * SIM_MS)
 			return 0;

@@ -27,6 +27,8 @@ enum sim_event_kind {
 	SIM_EV_FILE,       /* replace a shared file: path, text */
 	SIM_EV_COMMAND,    /* append a line to ha/crm_commands */
 	SIM_EV_MAINTENANCE, /* node, on (count 1) or off (0) */
+	SIM_EV_SHUTDOWN,    /* clean shutdown of node: poweroff (count 0) or reboot (1) */
+	SIM_EV_IGNORE_ACPI, /* guest sid ignores clean shutdown requests */
 };
 
 struct sim_event {
@@ -45,6 +47,8 @@ enum sim_expect_kind {
 	SIM_EXPECT_FENCED,   /* node was fenced (count 1) or not (0) */
 	SIM_EXPECT_RECOVERY, /* every recovery within count ms */
 	SIM_EXPECT_ALL_RUNNING, /* every started service runs on its node, and only there */
+	SIM_EXPECT_ORDER,       /* log lines containing each text of .text, in this order */
+	SIM_EXPECT_NO_LOG,      /* no log line contains .text */
 };
 
 struct sim_expect {
@@ -54,6 +58,7 @@ struct sim_expect {
 	char node[HAMGR_NODE_NAME_MAX];
 	unsigned count;
 	unsigned line;
+	char *text; /* ORDER: texts separated by '|'; NO_LOG: the text */
 };
 
 struct sim_scenario {

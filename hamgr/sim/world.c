@@ -261,11 +261,11 @@ env_wd_close(void *ctx, bool clean)
 
 static int
 env_guest_op(void *ctx, const char *sid, enum hamgr_guest_op op, const char *target,
-	     uint64_t id)
+	     uint32_t timeout_ms, uint64_t id)
 {
 	struct sim_node *n = ctx;
 
-	return sim_world_guest_op(n->w, n, sid, op, target, id);
+	return sim_world_guest_op(n->w, n, sid, op, target, timeout_ms, id);
 }
 
 static int

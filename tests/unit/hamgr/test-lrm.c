@@ -156,7 +156,8 @@ f_wd_close(void *c, bool clean)
 }
 
 static int
-f_guest_op(void *c, const char *sid, enum hamgr_guest_op op, const char *target, uint64_t id)
+f_guest_op(void *c, const char *sid, enum hamgr_guest_op op, const char *target,
+	   uint32_t timeout_ms, uint64_t id)
 {
 	struct fake *f = c;
 
