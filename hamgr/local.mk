@@ -86,6 +86,9 @@ hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
 # Scenario suite: each tests/sim/*.scn runs through ha-sim, which exits
 # non-zero when an invariant broke or the outcome is not the expected one.
 HA_SIM_SCENARIOS = \
+	tests/sim/disarm-arm.scn \
+	tests/sim/disarm-fence-device.scn \
+	tests/sim/disarm-partition.scn \
 	tests/sim/error-cleared-by-disable.scn \
 	tests/sim/failback.scn \
 	tests/sim/group-priority.scn \
@@ -118,6 +121,7 @@ HA_SIM_SCENARIOS = \
 	tests/sim/short-blip.scn \
 	tests/sim/split-2-2.scn \
 	tests/sim/stop-and-start.scn \
+	tests/sim/stop-command-timeout.scn \
 	tests/sim/storage-reachability.scn \
 	tests/sim/unsafe-settings-refused.scn
 TEST_EXTENSIONS = .scn .sh

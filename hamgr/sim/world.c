@@ -234,6 +234,8 @@ env_wd_open(void *ctx, unsigned timeout_ms)
 {
 	struct sim_node *n = ctx;
 
+	if (!n->wd_armed)
+		sim_log(n->w, "%s: watchdog armed", n->name);
 	n->wd_armed = true;
 	n->wd_timeout_ns = (uint64_t)timeout_ms * SIM_MS;
 	n->wd_fed = n->w->now;
@@ -254,6 +256,8 @@ env_wd_close(void *ctx, bool clean)
 {
 	struct sim_node *n = ctx;
 
+	if (clean && n->wd_armed)
+		sim_log(n->w, "%s: watchdog closed cleanly", n->name);
 	if (clean)
 		n->wd_armed = false;
 	return 0;
