@@ -330,9 +330,16 @@ start_failed(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_reso
 	}
 	s->failed_nodes |= node_bit(p, s->node);
 	if (s->relocations < r->max_relocate && place(p, s, s->failed_nodes, NULL, node) == 0) {
+		/*
+		 * Through relocate: the failed node stops it first.  A failed
+		 * start may leave the guest running (it ran there already, or
+		 * half came up); starting it elsewhere at once could run it twice.
+		 */
 		s->relocations++;
 		s->restarts = 0;
-		start_on(p, s, node);
+		strcpy(s->target, node);
+		add_load(p, node_index(p->ms, node), r);
+		set_state(p, s, HAMGR_SVC_RELOCATE, true);
 		return;
 	}
 	give_up(p, s);
@@ -611,7 +618,7 @@ hamgr_crm_step(hamgr_crm_t *crm, struct hamgr_manager_status *ms,
 	r = hamgr_manager_status_sync(ms, in->resources);
 	if (r < 0)
 		goto out;
-	out->changed = r > 0;
+	out->changed |= r > 0;
 	update_nodes(p);
 	count_load(p);
 	for (size_t i = 0; i < n_cmds; i++)

@@ -76,6 +76,7 @@ hamgr_ha_sim_SOURCES = \
 	hamgr/sim/sim.h \
 	hamgr/sim/world-int.h \
 	hamgr/sim/ha-sim.c \
+	hamgr/sim/random.c \
 	hamgr/sim/report.c \
 	hamgr/sim/run.c \
 	hamgr/sim/scenario.c \
@@ -89,8 +90,10 @@ HA_SIM_SCENARIOS = \
 	tests/sim/disarm-arm.scn \
 	tests/sim/disarm-fence-device.scn \
 	tests/sim/disarm-partition.scn \
+	tests/sim/disarm-reboot.scn \
 	tests/sim/error-cleared-by-disable.scn \
 	tests/sim/failback.scn \
+	tests/sim/failed-start-after-migrate.scn \
 	tests/sim/group-priority.scn \
 	tests/sim/keep-apart.scn \
 	tests/sim/keep-together.scn \
@@ -127,8 +130,9 @@ HA_SIM_SCENARIOS = \
 TEST_EXTENSIONS = .scn .sh
 SCN_LOG_COMPILER = $(builddir)/hamgr/ha-sim
 SH_LOG_COMPILER = $(SHELL)
-# Same scenario, same output; and bad scenario files are refused clearly.
-SIM_CHECKS = tests/sim/deterministic.sh tests/sim/scenario-errors.sh
+# Same scenario, same output; bad scenario files are refused clearly; and
+# 200 random fault schedules keep every invariant.
+SIM_CHECKS = tests/sim/deterministic.sh tests/sim/scenario-errors.sh tests/sim/random.sh
 TESTS += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
 EXTRA_DIST += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
 AM_TESTS_ENVIRONMENT = HA_SIM='$(abs_builddir)/hamgr/ha-sim'; export HA_SIM; \

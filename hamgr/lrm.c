@@ -372,7 +372,8 @@ enforce_stopped(hamgr_lrm_t *lrm, const struct hamgr_resources *res)
 
 /*
  * Shutting down: failover stops every guest here at once; freeze stops
- * one once the master froze it (or no master assigns it here), so that a
+ * one once the master froze it (or no master assigns it here, or HA is
+ * disarmed and the master decides nothing), so that a
  * guest the master still counts as started is never left stopped on a
  * node that then disappears.  Local stops report nothing.
  */
@@ -388,7 +389,8 @@ shutdown_stops(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 
 		if (!l->running || l->busy)
 			continue;
-		if (lrm->action == HAMGR_ACT_FREEZE && s && s->state == HAMGR_SVC_STARTED &&
+		if (lrm->action == HAMGR_ACT_FREEZE && !lrm->disarmed && s &&
+		    s->state == HAMGR_SVC_STARTED &&
 		    strcmp(s->node, lrm->node) == 0)
 			continue;
 		run_op(lrm, l, HAMGR_OP_STOP, NULL, 0, 0);
@@ -399,6 +401,9 @@ shutdown_stops(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 static bool
 master_waits(const hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 {
+	/* A disarmed master decides nothing: there is nothing to wait for. */
+	if (lrm->disarmed)
+		return false;
 	for (size_t i = 0; ms && i < ms->n_services; i++) {
 		const struct hamgr_svc_status *s = &ms->services[i];
 		bool here = strcmp(s->node, lrm->node) == 0;
@@ -475,8 +480,15 @@ hamgr_lrm_tick(hamgr_lrm_t *lrm)
 	lrm->action = hamgr_shutdown_action(lrm->settings.shutdown_policy, lrm->status->mode);
 	lrm->disarmed = ms && ms->disarmed;
 	fresh = keep_lease(lrm, has_duties(lrm, ms), lrm->ops->now_ns(lrm->ctx));
-	if (lrm->disarmed)
-		return 0; /* HA disarmed: act on nothing until armed again */
+	if (lrm->disarmed) {
+		/*
+		 * HA disarmed: act on nothing until armed again, except that a
+		 * node shutting down stops its own guests (a frozen state
+		 * cannot be recorded now; the guests stay assigned here).
+		 */
+		shutdown_stops(lrm, ms);
+		return 0;
+	}
 	/* Work only in a quorate partition; starts only with a fresh lease. */
 	if (mb.quorate)
 		run_requests(lrm, ms, fresh);

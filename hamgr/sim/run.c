@@ -505,6 +505,33 @@ shutdowns(sim_world_t *w)
 	}
 }
 
+/*
+ * Invariant: a guest on a node of the quorate partition is guarded by an
+ * armed watchdog unless HA is disarmed, or else nothing would reset the
+ * node if it were cut off.  Changes of mode take a few rounds to reach
+ * every LRM, so only a gap longer than 3 s counts.
+ */
+static void
+check_guarded(sim_world_t *w)
+{
+	for (unsigned i = 0; i < w->sc->n_nodes; i++) {
+		struct sim_node *n = &w->nodes[i];
+		bool runs = false;
+
+		for (size_t k = 0; k < w->n_guests && !runs; k++)
+			runs = w->guests[k].running & (1ull << i);
+		if (!runs || !n->powered || n->wd_armed || w->disarmed ||
+		    (unsigned)__builtin_popcountll(n->memb) * 2 <= w->sc->n_nodes) {
+			n->unguarded_since = 0;
+			continue;
+		}
+		if (!n->unguarded_since)
+			n->unguarded_since = w->now;
+		else if (w->now == n->unguarded_since + 3000 * SIM_MS)
+			sim_violation(w, "%s runs guests without an armed watchdog", n->name);
+	}
+}
+
 void
 sim_world_step(sim_world_t *w)
 {
@@ -534,5 +561,29 @@ sim_world_step(sim_world_t *w)
 		(void)hamgr_lrm_tick(n->lrm);
 	}
 	shutdowns(w);
+	check_guarded(w);
 	w->now += SIM_STEP_NS;
+}
+
+int
+sim_run(const struct sim_scenario *sc, FILE *log, bool quiet)
+{
+	sim_world_t *w = sim_world_new(sc, log);
+	size_t next = 0;
+	unsigned failed;
+
+	if (!w)
+		return 2;
+	w->quiet = quiet;
+	while (w->now <= sc->run_ns) {
+		while (next < sc->n_events && sc->events[next].at_ns <= w->now)
+			sim_world_event(w, &sc->events[next++]);
+		sim_world_step(w);
+	}
+	failed = sim_world_finish(w);
+	failed += w->violations;
+	fprintf(log, "result: %s (%u invariant violations, %u unmet expectations)\n",
+		failed ? "FAIL" : "PASS", w->violations, failed - w->violations);
+	sim_world_free(w);
+	return failed ? 1 : 0;
 }

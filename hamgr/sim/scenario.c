@@ -223,6 +223,10 @@ parse_expect(struct parser *p)
 		e->text = strdup(p->rest);
 		return e->text ? 0 : -ENOMEM;
 	}
+	if (strcmp(w, "settled") == 0) {
+		e->kind = SIM_EXPECT_SETTLED;
+		return 0;
+	}
 	if (strcmp(w, "all-running") == 0) {
 		e->kind = SIM_EXPECT_ALL_RUNNING;
 		return 0;
@@ -236,7 +240,7 @@ parse_expect(struct parser *p)
 	}
 	if (!hamgr_sid_valid(w))
 		return fail(p, "expect: expected a service id, fenced, not-fenced, "
-			       "all-running, recovery-within, order or no-log, not", w);
+			       "all-running, settled, recovery-within, order or no-log, not", w);
 	e->kind = SIM_EXPECT_STATE;
 	strcpy(e->sid, w);
 	w = word(p);

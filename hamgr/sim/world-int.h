@@ -27,6 +27,7 @@ struct sim_node {
 	bool maintenance;
 	int shutting;       /* 0, or 1 + SIM_EV_SHUTDOWN count (1 poweroff, 2 reboot) */
 	uint64_t shutdown_at;
+	uint64_t unguarded_since; /* runs guests, quorate, armed HA, no watchdog: since */
 	bool was_master;
 	char last_error[512]; /* of its CRM, logged once */
 	hamgr_master_t *crm;
@@ -87,6 +88,7 @@ struct sim_world {
 	size_t *order_pos; /* per expectation: offset of the next ORDER text to see */
 	unsigned *log_hits; /* per expectation: NO_LOG lines seen */
 	bool quiet;         /* random runs: log nothing, but still match expectations */
+	bool disarmed;      /* the last manager status says HA is disarmed */
 };
 
 extern const struct hamgr_env_ops sim_env_ops;
