@@ -425,7 +425,11 @@ step_recovery(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_res
 		start_on(p, s, s->target);
 		return;
 	}
-	if (place(p, s, node_bit(p, s->node), NULL, node) == 0) {
+	/*
+	 * Its old node is fine too once it is back: it was fenced (or proved
+	 * dead) before the service got here, so nothing runs there.
+	 */
+	if (place(p, s, 0, NULL, node) == 0) {
 		s->restarts = 0;
 		s->relocations = 0;
 		s->failed_nodes = 0;

@@ -107,6 +107,8 @@ HA_SIM_SCENARIOS = \
 	tests/sim/node-back-while-fenced.scn \
 	tests/sim/nofailback.scn \
 	tests/sim/partition-1-2.scn \
+	tests/sim/placement-count.scn \
+	tests/sim/placement-static.scn \
 	tests/sim/poweroff-conditional.scn \
 	tests/sim/poweroff-failover.scn \
 	tests/sim/poweroff-fence-device.scn \
@@ -114,12 +116,15 @@ HA_SIM_SCENARIOS = \
 	tests/sim/poweroff-migrate.scn \
 	tests/sim/poweroff-watchdog.scn \
 	tests/sim/quorum-loss.scn \
+	tests/sim/quorum-loss-1-1-1.scn \
 	tests/sim/reboot-conditional.scn \
 	tests/sim/reboot-failover.scn \
 	tests/sim/reboot-freeze.scn \
 	tests/sim/reboot-migrate.scn \
 	tests/sim/relocate-command.scn \
+	tests/sim/relocate-target-dies.scn \
 	tests/sim/restart-relocate-error.scn \
+	tests/sim/restricted-group-node-returns.scn \
 	tests/sim/restricted-no-node.scn \
 	tests/sim/short-blip.scn \
 	tests/sim/split-2-2.scn \

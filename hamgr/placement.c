@@ -129,7 +129,7 @@ hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input 
 						       : NULL;
 	struct cand best = {.idx = -1}, c;
 	bool by_size = in->settings && in->settings->placement == HAMGR_LOAD_STATIC;
-	unsigned online = 0, storage = 0;
+	unsigned online = 0, storage = 0, members = 0;
 
 	for (unsigned i = 0; i < ms->n_nodes; i++) {
 		const char *name = ms->nodes[i].name;
@@ -137,6 +137,8 @@ hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input 
 		if (ms->nodes[i].state != HAMGR_NODE_ONLINE || (exclude & (1ull << i)))
 			continue;
 		online++;
+		if (g && group_priority(g, name) >= 0)
+			members++;
 		if (in->can_run && !in->can_run(in->can_run_ctx, sid, name))
 			continue;
 		storage++;
@@ -157,6 +159,9 @@ hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input 
 	}
 	if (!online)
 		snprintf(why, why_size, "%s: no online node is available", sid);
+	else if (g && g->restricted && !members)
+		snprintf(why, why_size, "%s: no node of restricted group '%s' is online", sid,
+			 g->name);
 	else if (!storage)
 		snprintf(why, why_size, "%s: no available node reaches all of its storage", sid);
 	else

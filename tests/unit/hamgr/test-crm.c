@@ -361,8 +361,13 @@ test_restricted_without_node_waits_in_recovery(void **state)
 	f->nodes[0].fenced_off = true;
 	fx_step(f);
 	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_RECOVERY);
-	assert_string_equal(f->out.why,
-			    "vm:100: no available node of restricted group 'g' reaches its storage");
+	assert_string_equal(f->out.why, "vm:100: no node of restricted group 'g' is online");
+	/* Its node is back (it was fenced): the service starts there again. */
+	f->nodes[0].online = true;
+	f->nodes[0].fenced_off = false;
+	fx_step(f);
+	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_STARTED);
+	assert_string_equal(fx_svc(f, "vm:100")->node, "n1");
 	fx_free(f);
 }
 

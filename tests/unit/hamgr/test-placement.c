@@ -79,8 +79,7 @@ test_restricted_group_without_member(void **state)
 	nodes_online(f);
 	f->ms->nodes[2].state = HAMGR_NODE_MAINTENANCE;
 	assert_int_equal(place(f, "vm:100", 0, NULL, NULL, node, why), -ENOENT);
-	assert_string_equal(why, "vm:100: no available node of restricted group 'g' reaches its "
-				 "storage");
+	assert_string_equal(why, "vm:100: no node of restricted group 'g' is online");
 	assert_string_equal(node, "");
 	fx_free(f);
 }
