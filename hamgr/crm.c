@@ -405,8 +405,15 @@ step_moving(struct pass *p, struct hamgr_svc_status *s)
 
 	if (!res)
 		return;
-	/* Done: it runs on the target; failed: it still runs on the source. */
-	strcpy(node, res->rc == 0 ? s->target : s->node);
+	/*
+	 * Done: it runs on the target; failed: it still runs on the source,
+	 * unless the source says it does not run there (-ENOENT): then an
+	 * earlier attempt of this request completed and its report was lost,
+	 * and a start on the source would run it twice.
+	 */
+	strcpy(node, res->rc == 0 || (res->rc == -ENOENT && s->state == HAMGR_SVC_MIGRATE)
+			     ? s->target
+			     : s->node);
 	start_on(p, s, node);
 }
 

@@ -117,7 +117,9 @@ struct hamgr_env_ops {
 	 * Start guest operation @op on service @sid (target node @target for
 	 * a migration, else NULL) for request @request_id.  A stop shuts the
 	 * guest down cleanly for at most @timeout_ms, then stops it hard (0:
-	 * the backend's default timeout).  It runs in the background; its
+	 * the backend's default timeout).  A migration of a guest that does
+	 * not run on this node fails with -ENOENT (and one that fails
+	 * otherwise leaves it running here).  It runs in the background; its
 	 * result comes back through hamgr_lrm_op_done().
 	 */
 	int (*guest_op)(void *ctx, const char *sid, enum hamgr_guest_op op, const char *target,

@@ -89,6 +89,7 @@ hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
 HA_SIM_SCENARIOS = \
 	tests/sim/disarm-arm.scn \
 	tests/sim/disarm-fence-device.scn \
+	tests/sim/disarm-migrate-target-guarded.scn \
 	tests/sim/disarm-partition.scn \
 	tests/sim/disarm-reboot.scn \
 	tests/sim/error-cleared-by-disable.scn \
@@ -102,6 +103,7 @@ HA_SIM_SCENARIOS = \
 	tests/sim/master-failover-during-recovery.scn \
 	tests/sim/master-poweroff-fence-device.scn \
 	tests/sim/migrate-command.scn \
+	tests/sim/migrate-report-lost.scn \
 	tests/sim/migrate-source-dies.scn \
 	tests/sim/migrate-target-dies.scn \
 	tests/sim/node-back-while-fenced.scn \

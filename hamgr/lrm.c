@@ -217,8 +217,14 @@ has_duties(const hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 		    (s->state == HAMGR_SVC_STARTED || s->state == HAMGR_SVC_MIGRATE ||
 		     s->state == HAMGR_SVC_RELOCATE || s->state == HAMGR_SVC_FREEZE))
 			return true;
-		/* A guest migrating here must find the watchdog armed when it arrives. */
-		if (strcmp(s->target, lrm->node) == 0 && s->state == HAMGR_SVC_MIGRATE)
+		/*
+		 * A guest migrating here must find the watchdog armed when it
+		 * arrives; one whose migration here was cut off by the loss of
+		 * its source (fence, recovery) may already run here.
+		 */
+		if (strcmp(s->target, lrm->node) == 0 &&
+		    (s->state == HAMGR_SVC_MIGRATE || s->state == HAMGR_SVC_FENCE ||
+		     s->state == HAMGR_SVC_RECOVERY))
 			return true;
 	}
 	return runs_something(lrm);

@@ -100,7 +100,7 @@ static void
 generate(uint64_t seed, unsigned steps, struct gen *g)
 {
 	static const char *const policies[] = {"conditional", "freeze", "failover", "migrate"};
-	uint64_t st = seed;
+	uint64_t st = seed, last_shutdown = 0;
 	unsigned n_nodes = 3 + pick(&st, 3), n_svc = 2 + pick(&st, 7);
 	uint64_t end_ms = (uint64_t)steps * (SIM_STEP_NS / SIM_MS);
 	char nodes[128] = "", fence[128] = "", *res;
@@ -157,6 +157,7 @@ generate(uint64_t seed, unsigned steps, struct gen *g)
 		case 7:
 			add_event(g, fmt("at %llums %s n%u\n", (unsigned long long)t,
 					 pick(&st, 2) ? "reboot" : "shutdown", n));
+			last_shutdown = t;
 			break;
 		case 8:
 			add_event(g, fmt("at %llums command disarm\n", (unsigned long long)t));
@@ -182,7 +183,11 @@ generate(uint64_t seed, unsigned steps, struct gen *g)
 	}
 	/* Then everything is repaired, and the cluster must settle. */
 	{
+		/* After any shutdown is over: done, or cut short after 2 minutes. */
 		uint64_t fix = end_ms + 30000;
+
+		if (last_shutdown && fix < last_shutdown + 125000)
+			fix = last_shutdown + 125000;
 		char *tail = fmt("at %llums heal\nat %llums command arm\n", (unsigned long long)fix,
 				 (unsigned long long)fix);
 

@@ -422,8 +422,11 @@ finish_guest_op(sim_world_t *w, struct sim_op *o)
 		g->running &= ~(1ull << o->node);
 		return 0;
 	case HAMGR_OP_MIGRATE:
-		if (!t || !t->powered || t->partition != n->partition ||
-		    !(g->running & (1ull << o->node))) {
+		if (!(g->running & (1ull << o->node))) {
+			sim_log(w, "%s: migrate %s failed: not running here", n->name, o->sid);
+			return -ENOENT;
+		}
+		if (!t || !t->powered || t->partition != n->partition) {
 			sim_log(w, "%s: migrate %s failed", n->name, o->sid);
 			return -EHOSTUNREACH;
 		}
