@@ -27,7 +27,10 @@ struct pass {
 	struct hamgr_crm_output *out;
 	const struct hamgr_node_view *view[HAMGR_MAX_NODES]; /* by ms node index */
 	struct hamgr_node_view removed[HAMGR_MAX_NODES];     /* views of removed nodes */
-	unsigned load[HAMGR_MAX_NODES];
+	struct hamgr_load load[HAMGR_MAX_NODES];
+	/* What each node's shutdown policy asks of it now (by ms node index). */
+	enum hamgr_shutdown_action action[HAMGR_MAX_NODES];
+	uint64_t no_place; /* bit i: shutting down, gets no new services */
 };
 
 hamgr_crm_t *
@@ -57,6 +60,27 @@ node_state(const struct pass *p, const char *name)
 	int i = node_index(p->ms, name);
 
 	return i < 0 ? HAMGR_NODE_GONE : p->ms->nodes[i].state;
+}
+
+static enum hamgr_shutdown_action
+node_action(const struct pass *p, const char *name)
+{
+	int i = node_index(p->ms, name);
+
+	return i < 0 ? HAMGR_ACT_NONE : p->action[i];
+}
+
+/* Account @s (resource @r, may be NULL) on node index @i. */
+static void
+add_load(struct pass *p, int i, const struct hamgr_resource *r)
+{
+	if (i < 0)
+		return;
+	p->load[i].count++;
+	if (r) {
+		p->load[i].cores += r->cores;
+		p->load[i].memory_mb += r->memory_mb;
+	}
 }
 
 /* Does the service still occupy (may run on) node @name? */
@@ -96,18 +120,24 @@ start_on(struct pass *p, struct hamgr_svc_status *s, const char *node)
 	if (s->node != node)
 		strcpy(s->node, node);
 	s->target[0] = '\0';
-	if (i >= 0)
-		p->load[i]++;
+	s->stop_timeout_ms = 0;
+	add_load(p, i, hamgr_resources_find(p->in->resources, s->sid));
 	set_state(p, s, HAMGR_SVC_STARTED, true);
 }
 
 /* ---- nodes ---- */
 
+/*
+ * Does a service that may run on node @name keep it from being forgotten?
+ * Frozen ones do not: their node shut down cleanly and nothing recovers
+ * them, so there is nothing to fence.
+ */
 static bool
 node_has_services(const struct pass *p, const char *name)
 {
 	for (size_t i = 0; i < p->ms->n_services; i++)
-		if (occupies(&p->ms->services[i], name))
+		if (p->ms->services[i].state != HAMGR_SVC_FREEZE &&
+		    occupies(&p->ms->services[i], name))
 			return true;
 	return false;
 }
@@ -148,7 +178,12 @@ update_lost_node(struct pass *p, unsigned idx, const struct hamgr_node_view *v)
 	}
 	if (p->ms->nodes[idx].state != HAMGR_NODE_FENCE)
 		return;
-	if (hamgr_fence_done(st, v, p->in->now_ns)) {
+	if (v->fenced_off && p->ms->nodes[idx].unwatched) {
+		p->ms->nodes[idx].unwatched = false;
+		p->out->changed = true;
+	}
+	/* Disarmed, it let go of its watchdog: only a fence device proves it dead. */
+	if (!p->ms->nodes[idx].unwatched && hamgr_fence_done(st, v, p->in->now_ns)) {
 		set_node(p, idx, HAMGR_NODE_UNKNOWN);
 		return;
 	}
@@ -170,9 +205,12 @@ update_nodes(struct pass *p)
 
 	for (unsigned i = 0; i < p->in->n_nodes; i++) {
 		const struct hamgr_node_view *v = &p->in->nodes[i];
-		enum hamgr_node_state up =
-			v->mode == HAMGR_LRM_MAINTENANCE ? HAMGR_NODE_MAINTENANCE : HAMGR_NODE_ONLINE;
-
+		enum hamgr_shutdown_action act =
+			hamgr_shutdown_action(p->in->settings->shutdown_policy, v->mode);
+		/* The migrate policy empties a node the way maintenance does. */
+		enum hamgr_node_state up = v->mode == HAMGR_LRM_MAINTENANCE || act == HAMGR_ACT_MIGRATE
+						   ? HAMGR_NODE_MAINTENANCE
+						   : HAMGR_NODE_ONLINE;
 		unsigned before = p->ms->n_nodes;
 
 		idx = hamgr_manager_status_node(p->ms, v->name, v->online ? up : HAMGR_NODE_UNKNOWN);
@@ -183,9 +221,18 @@ update_nodes(struct pass *p)
 		seen[idx] = true;
 		p->view[idx] = v;
 		if (v->online) {
+			p->action[idx] = act;
+			if (act == HAMGR_ACT_FREEZE || act == HAMGR_ACT_FAILOVER)
+				p->no_place |= 1ull << idx;
 			p->crm->lost_ns[idx] = 0;
 			p->crm->fence_asked[idx] = false;
 			set_node(p, (unsigned)idx, up);
+			/* Watched again once its LRM holds its lease (or has nothing to guard). */
+			if (p->ms->nodes[idx].unwatched &&
+			    (v->lease_held || !node_has_services(p, v->name))) {
+				p->ms->nodes[idx].unwatched = false;
+				p->out->changed = true;
+			}
 		} else {
 			update_lost_node(p, (unsigned)idx, v);
 		}
@@ -228,8 +275,7 @@ count_load(struct pass *p)
 		if (!occupies(s, on) || s->state == HAMGR_SVC_FENCE || s->state == HAMGR_SVC_ERROR)
 			continue;
 		idx = node_index(p->ms, on);
-		if (idx >= 0)
-			p->load[idx]++;
+		add_load(p, idx, hamgr_resources_find(p->in->resources, s->sid));
 	}
 }
 
@@ -252,8 +298,8 @@ static int
 place(struct pass *p, const struct hamgr_svc_status *s, uint64_t exclude, const char *prefer,
       char *ret)
 {
-	return hamgr_place(p->ms, p->in, s->sid, exclude, p->load, prefer, ret, p->out->why,
-			   sizeof(p->out->why));
+	return hamgr_place(p->ms, p->in, s->sid, exclude | p->no_place, p->load, prefer, ret,
+			   p->out->why, sizeof(p->out->why));
 }
 
 static uint64_t
@@ -284,9 +330,16 @@ start_failed(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_reso
 	}
 	s->failed_nodes |= node_bit(p, s->node);
 	if (s->relocations < r->max_relocate && place(p, s, s->failed_nodes, NULL, node) == 0) {
+		/*
+		 * Through relocate: the failed node stops it first.  A failed
+		 * start may leave the guest running (it ran there already, or
+		 * half came up); starting it elsewhere at once could run it twice.
+		 */
 		s->relocations++;
 		s->restarts = 0;
-		start_on(p, s, node);
+		strcpy(s->target, node);
+		add_load(p, node_index(p->ms, node), r);
+		set_state(p, s, HAMGR_SVC_RELOCATE, true);
 		return;
 	}
 	give_up(p, s);
@@ -331,6 +384,7 @@ step_started(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_reso
 	const struct hamgr_lrm_result *res;
 
 	if (r->state != HAMGR_REQ_STARTED) {
+		s->stop_timeout_ms = 0;
 		set_state(p, s, HAMGR_SVC_REQUEST_STOP, true);
 		return;
 	}
@@ -351,8 +405,15 @@ step_moving(struct pass *p, struct hamgr_svc_status *s)
 
 	if (!res)
 		return;
-	/* Done: it runs on the target; failed: it still runs on the source. */
-	strcpy(node, res->rc == 0 ? s->target : s->node);
+	/*
+	 * Done: it runs on the target; failed: it still runs on the source,
+	 * unless the source says it does not run there (-ENOENT): then an
+	 * earlier attempt of this request completed and its report was lost,
+	 * and a start on the source would run it twice.
+	 */
+	strcpy(node, res->rc == 0 || (res->rc == -ENOENT && s->state == HAMGR_SVC_MIGRATE)
+			     ? s->target
+			     : s->node);
 	start_on(p, s, node);
 }
 
@@ -371,7 +432,11 @@ step_recovery(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_res
 		start_on(p, s, s->target);
 		return;
 	}
-	if (place(p, s, node_bit(p, s->node), NULL, node) == 0) {
+	/*
+	 * Its old node is fine too once it is back: it was fenced (or proved
+	 * dead) before the service got here, so nothing runs there.
+	 */
+	if (place(p, s, 0, NULL, node) == 0) {
 		s->restarts = 0;
 		s->relocations = 0;
 		s->failed_nodes = 0;
@@ -421,8 +486,17 @@ step_service(struct pass *p, struct hamgr_svc_status *s)
 	 * the fence either: it may still run there.
 	 */
 	if (ns != HAMGR_NODE_ONLINE && ns != HAMGR_NODE_MAINTENANCE && s->state != HAMGR_SVC_FENCE &&
-	    s->state != HAMGR_SVC_ERROR && occupies(s, s->node)) {
+	    s->state != HAMGR_SVC_ERROR && s->state != HAMGR_SVC_FREEZE && occupies(s, s->node)) {
 		set_state(p, s, HAMGR_SVC_FENCE, false);
+		return;
+	}
+	/*
+	 * Its node shuts down with the freeze policy: it stays assigned there
+	 * (the LRM stops it only once it sees it frozen) and nobody else may
+	 * start it until the node is back.
+	 */
+	if (s->state == HAMGR_SVC_STARTED && node_action(p, s->node) == HAMGR_ACT_FREEZE) {
+		set_state(p, s, HAMGR_SVC_FREEZE, false);
 		return;
 	}
 	switch (s->state) {
@@ -460,7 +534,9 @@ step_service(struct pass *p, struct hamgr_svc_status *s)
 		step_recovery(p, s, r);
 		break;
 	case HAMGR_SVC_FREEZE:
-		if (ns == HAMGR_NODE_ONLINE)
+		/* Thawed when its node is back up and no longer shutting down. */
+		if ((ns == HAMGR_NODE_ONLINE || ns == HAMGR_NODE_MAINTENANCE) &&
+		    node_action(p, s->node) == HAMGR_ACT_NONE)
 			start_on(p, s, s->node);
 		break;
 	case HAMGR_SVC_ERROR:
@@ -470,6 +546,20 @@ step_service(struct pass *p, struct hamgr_svc_status *s)
 	}
 }
 
+/*
+ * stop: the master already set the requested state to stopped in
+ * ha/resources.cfg; a running service gets the stop request with the
+ * command's timeout (others are stopped with the default one).
+ */
+static void
+apply_stop(struct pass *p, struct hamgr_svc_status *s, const struct hamgr_cmd *c)
+{
+	if (s->state != HAMGR_SVC_STARTED)
+		return;
+	s->stop_timeout_ms = c->timeout_ms ? c->timeout_ms : HAMGR_STOP_HARD_MS;
+	set_state(p, s, HAMGR_SVC_REQUEST_STOP, true);
+}
+
 /* migrate / relocate commands apply to a service that runs fine. */
 static void
 apply_command(struct pass *p, const struct hamgr_cmd *c)
@@ -477,15 +567,43 @@ apply_command(struct pass *p, const struct hamgr_cmd *c)
 	struct hamgr_svc_status *s = hamgr_manager_status_service(p->ms, c->sid);
 	int idx = node_index(p->ms, c->node);
 
+	if (c->kind == HAMGR_CMD_STOP) {
+		if (s)
+			apply_stop(p, s, c);
+		return;
+	}
+	if (c->kind != HAMGR_CMD_MIGRATE && c->kind != HAMGR_CMD_RELOCATE)
+		return;
 	if (!s || s->state != HAMGR_SVC_STARTED || !result_of(p, s) || result_of(p, s)->rc ||
 	    idx < 0 || p->ms->nodes[idx].state != HAMGR_NODE_ONLINE ||
 	    strcmp(s->node, c->node) == 0 ||
 	    (p->in->can_run && !p->in->can_run(p->in->can_run_ctx, s->sid, c->node)))
 		return;
 	strcpy(s->target, c->node);
-	p->load[idx]++;
+	add_load(p, idx, hamgr_resources_find(p->in->resources, s->sid));
 	set_state(p, s, c->kind == HAMGR_CMD_MIGRATE ? HAMGR_SVC_MIGRATE : HAMGR_SVC_RELOCATE,
 		  true);
+}
+
+/*
+ * disarm / arm, in the order given.  Disarming marks every node
+ * unwatched: its LRM will let go of the watchdog.  Returns whether HA is
+ * disarmed after them.
+ */
+static bool
+arm_commands(struct pass *p, const struct hamgr_cmd *cmds, size_t n_cmds)
+{
+	for (size_t i = 0; i < n_cmds; i++) {
+		bool disarm = cmds[i].kind == HAMGR_CMD_DISARM;
+
+		if ((!disarm && cmds[i].kind != HAMGR_CMD_ARM) || p->ms->disarmed == disarm)
+			continue;
+		p->ms->disarmed = disarm;
+		p->out->changed = true;
+		for (unsigned k = 0; disarm && k < p->ms->n_nodes; k++)
+			p->ms->nodes[k].unwatched = true;
+	}
+	return p->ms->disarmed;
 }
 
 int
@@ -504,10 +622,14 @@ hamgr_crm_step(hamgr_crm_t *crm, struct hamgr_manager_status *ms,
 	if (!p)
 		return -ENOMEM;
 	*p = (struct pass){.crm = crm, .ms = ms, .in = in, .out = out};
+	if (arm_commands(p, cmds, n_cmds)) {
+		r = 0;
+		goto out; /* disarmed: nothing is decided */
+	}
 	r = hamgr_manager_status_sync(ms, in->resources);
 	if (r < 0)
 		goto out;
-	out->changed = r > 0;
+	out->changed |= r > 0;
 	update_nodes(p);
 	count_load(p);
 	for (size_t i = 0; i < n_cmds; i++)

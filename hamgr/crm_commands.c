@@ -1,6 +1,6 @@
 /*
  * crm_commands.c - the parser of ha/crm_commands, where ha-manager queues
- * admin requests (migrate, relocate) for the master.
+ * admin requests (migrate, relocate, stop, disarm, arm) for the master.
  */
 #include <config.h>
 
@@ -15,24 +15,50 @@ parse_line(const char *file, struct hamgr_cfg_line *l, struct hamgr_cmd *c,
 	   struct hamgr_error *err)
 {
 	char *sid = l->value, *node;
+	uint64_t v;
 
-	if (strcmp(l->key, "migrate") == 0)
+	memset(c, 0, sizeof(*c));
+	if (strcmp(l->key, "disarm") == 0 || strcmp(l->key, "arm") == 0) {
+		if (*l->value)
+			return hamgr_error_set(err, file, l->line, "%s: takes no arguments",
+					       l->key);
+		c->kind = l->key[0] == 'd' ? HAMGR_CMD_DISARM : HAMGR_CMD_ARM;
+		return 0;
+	}
+	if (strcmp(l->key, "stop") == 0)
+		c->kind = HAMGR_CMD_STOP;
+	else if (strcmp(l->key, "migrate") == 0)
 		c->kind = HAMGR_CMD_MIGRATE;
 	else if (strcmp(l->key, "relocate") == 0)
 		c->kind = HAMGR_CMD_RELOCATE;
 	else
 		return hamgr_error_set(err, file, l->line,
-				       "unknown command '%s' (expected migrate or relocate)",
+				       "unknown command '%s' (expected migrate, relocate, stop, "
+				       "disarm or arm)",
 				       l->key);
 	node = strchr(sid, ' ');
 	if (!node)
-		return hamgr_error_set(err, file, l->line, "%s: expected SID NODE", l->key);
+		return hamgr_error_set(err, file, l->line, "%s: expected SID %s", l->key,
+				       c->kind == HAMGR_CMD_STOP ? "TIMEOUT" : "NODE");
 	*node++ = '\0';
 	while (*node == ' ')
 		node++;
 	if (!hamgr_sid_valid(sid))
 		return hamgr_error_set(err, file, l->line, "%s: '%s' is not a service id", l->key,
 				       sid);
+	if (c->kind == HAMGR_CMD_STOP) {
+		/* Plain seconds as ha-manager users know them, or a duration. */
+		if (hamgr_parse_uint(node, 0, 86400, &v) == 0)
+			v *= 1000;
+		else if (hamgr_parse_duration_ms(node, &v) < 0)
+			return hamgr_error_set(err, file, l->line,
+					       "stop: '%s' is not a timeout (seconds, or a "
+					       "duration like 30s or 500ms, up to 24h)",
+					       node);
+		strcpy(c->sid, sid);
+		c->timeout_ms = (uint32_t)v;
+		return 0;
+	}
 	if (!hamgr_name_valid(node))
 		return hamgr_error_set(err, file, l->line, "%s: '%s' is not a node name", l->key,
 				       node);

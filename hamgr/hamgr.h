@@ -56,6 +56,9 @@ struct hamgr_lease_info {
 	uint64_t renewed_ns; /* local monotonic time its last renewal was delivered here */
 };
 
+/* A stop timeout that means: stop hard at once (0 means the backend's default). */
+#define HAMGR_STOP_HARD_MS 1u
+
 /* Guest operations the LRM asks the environment to run. */
 enum hamgr_guest_op {
 	HAMGR_OP_START,
@@ -112,11 +115,15 @@ struct hamgr_env_ops {
 	int (*watchdog_close)(void *ctx, bool clean);
 	/*
 	 * Start guest operation @op on service @sid (target node @target for
-	 * a migration, else NULL) for request @request_id.  It runs in the
-	 * background; its result comes back through hamgr_lrm_op_done().
+	 * a migration, else NULL) for request @request_id.  A stop shuts the
+	 * guest down cleanly for at most @timeout_ms, then stops it hard (0:
+	 * the backend's default timeout).  A migration of a guest that does
+	 * not run on this node fails with -ENOENT (and one that fails
+	 * otherwise leaves it running here).  It runs in the background; its
+	 * result comes back through hamgr_lrm_op_done().
 	 */
 	int (*guest_op)(void *ctx, const char *sid, enum hamgr_guest_op op, const char *target,
-			uint64_t request_id);
+			uint32_t timeout_ms, uint64_t request_id);
 	/*
 	 * Ask the fence device of @node to power it off and confirm; the
 	 * result comes back as an input of the next CRM step.
@@ -135,7 +142,28 @@ int hamgr_env_check(const struct hamgr_env_ops *ops, const char **ret_missing);
 /* ---------------------------------------------------------------------- */
 /* The cluster-wide settings file (ha/settings.cfg, ha-settings.cfg(5))     */
 
-/* Every timing of the HA stack, in milliseconds. */
+/*
+ * What happens to the services of a node that shuts down cleanly
+ * (shutdown_policy in ha/settings.cfg):
+ * freeze    they are stopped and stay frozen on the node until it is back;
+ * failover  they are stopped and started elsewhere once the node is gone;
+ * migrate   they are migrated away first (as in maintenance mode);
+ * conditional  freeze on a reboot, failover on a poweroff.
+ */
+enum hamgr_shutdown_policy {
+	HAMGR_SHUTDOWN_CONDITIONAL,
+	HAMGR_SHUTDOWN_FREEZE,
+	HAMGR_SHUTDOWN_FAILOVER,
+	HAMGR_SHUTDOWN_MIGRATE,
+};
+
+/* How placement ranks the allowed nodes after priority and affinity. */
+enum hamgr_placement_load {
+	HAMGR_LOAD_COUNT,  /* fewest services */
+	HAMGR_LOAD_STATIC, /* least configured memory, then cores, then count */
+};
+
+/* Every timing of the HA stack (in milliseconds) and the policies. */
 struct hamgr_settings {
 	uint32_t lease_ms;            /* an LRM or master lease lasts this long after its renewal */
 	uint32_t lease_renew_ms;      /* renewal interval, also the LRM's watchdog feed interval */
@@ -148,6 +176,8 @@ struct hamgr_settings {
 	uint32_t guest_start_ms;      /* assumed: a guest start takes this long */
 	uint32_t safety_round_ms;     /* the slow periodic decision pass */
 	uint32_t lrm_workers;         /* guest operations an LRM runs at once */
+	enum hamgr_shutdown_policy shutdown_policy;
+	enum hamgr_placement_load placement;
 };
 
 /* The worst-case time from a node's power loss to its guests running elsewhere. */
@@ -207,6 +237,8 @@ struct hamgr_resource {
 	unsigned max_relocate;   /* other nodes tried after that */
 	char group[HAMGR_NODE_NAME_MAX]; /* node group from ha/rules.cfg, "" for none */
 	char comment[256];
+	unsigned cores;          /* configured vCPUs, 0 unknown (placement static) */
+	unsigned memory_mb;      /* configured memory in MiB, 0 unknown */
 	unsigned line;           /* line of its section header, for messages */
 };
 
@@ -232,6 +264,15 @@ const struct hamgr_resource *hamgr_resources_find(const struct hamgr_resources *
 
 /* Whether @sid is a well-formed service id ("vm:100", "ct:7", "svc:web-1"). */
 bool hamgr_sid_valid(const char *sid);
+
+/*
+ * The text of resources.cfg @text with the requested state of @sid set to
+ * @state (its state line replaced, or one added after the header); every
+ * other line is kept as it was.  *ret is new (free()); -ENOENT when @sid
+ * has no section, -ENOMEM.
+ */
+int hamgr_resources_set_state(const char *text, const char *sid, enum hamgr_req_state state,
+			      char **ret);
 
 /* The name of @state as written in the file ("started", ...). */
 const char *hamgr_req_state_name(enum hamgr_req_state state);
@@ -331,6 +372,13 @@ enum hamgr_svc_state {
 struct hamgr_node_status {
 	char name[HAMGR_NODE_NAME_MAX];
 	enum hamgr_node_state state;
+	/*
+	 * HA was disarmed while this node was a member: its LRM let go of
+	 * the watchdog, so nothing bounds how long it may still run guests
+	 * once it is lost.  Cleared when it is seen online (and armed again)
+	 * or confirmed off by a fence device.
+	 */
+	bool unwatched;
 };
 
 struct hamgr_svc_status {
@@ -342,6 +390,8 @@ struct hamgr_svc_status {
 	unsigned restarts;   /* failed starts on .node so far */
 	unsigned relocations; /* moves to other nodes after failures so far */
 	uint64_t failed_nodes; /* bit i: a start failed on nodes[i] of the status */
+	uint32_t stop_timeout_ms; /* of the current stop request: clean shutdown for this
+				     long, then a hard stop; 0: the backend's default */
 };
 
 /*
@@ -352,6 +402,11 @@ struct hamgr_svc_status {
 struct hamgr_manager_status {
 	char master[HAMGR_NODE_NAME_MAX];
 	uint64_t next_request_id; /* request ids are unique across masters */
+	/*
+	 * HA is disarmed: LRMs release their leases and watchdogs and act no
+	 * more, the master decides nothing but arm.  Guests keep running.
+	 */
+	bool disarmed;
 	unsigned n_nodes;
 	struct hamgr_node_status nodes[HAMGR_MAX_NODES];
 	size_t n_services; /* sorted by sid */
@@ -363,8 +418,27 @@ struct hamgr_manager_status {
 enum hamgr_lrm_mode {
 	HAMGR_LRM_ACTIVE,      /* runs services */
 	HAMGR_LRM_MAINTENANCE, /* asks for its services to be moved away */
-	HAMGR_LRM_SHUTDOWN,    /* the node shuts down; services follow the policy */
+	HAMGR_LRM_SHUTDOWN,    /* the node powers off; services follow the policy */
+	HAMGR_LRM_REBOOT,      /* the node reboots; services follow the policy */
 };
+
+/* What a shutdown policy means for one kind of shutdown. */
+enum hamgr_shutdown_action {
+	HAMGR_ACT_NONE,     /* the LRM is not shutting down */
+	HAMGR_ACT_FREEZE,
+	HAMGR_ACT_FAILOVER,
+	HAMGR_ACT_MIGRATE,
+};
+
+/*
+ * The action of @policy for an LRM in @mode: NONE unless @mode is
+ * shutdown or reboot; conditional freezes on reboot and fails over on
+ * shutdown.
+ */
+enum hamgr_shutdown_action hamgr_shutdown_action(enum hamgr_shutdown_policy policy,
+						 enum hamgr_lrm_mode mode);
+
+const char *hamgr_shutdown_policy_name(enum hamgr_shutdown_policy policy);
 
 /* The outcome of one request, reported once it finished. */
 struct hamgr_lrm_result {
@@ -479,12 +553,16 @@ struct hamgr_crm_input {
 enum hamgr_cmd_kind {
 	HAMGR_CMD_MIGRATE,
 	HAMGR_CMD_RELOCATE,
+	HAMGR_CMD_STOP,   /* requested state stopped; shut down within timeout_ms */
+	HAMGR_CMD_DISARM, /* LRMs release leases and watchdogs; nothing is decided */
+	HAMGR_CMD_ARM,    /* back to normal */
 };
 
 struct hamgr_cmd {
 	enum hamgr_cmd_kind kind;
-	char sid[HAMGR_SID_MAX];
-	char node[HAMGR_NODE_NAME_MAX];
+	char sid[HAMGR_SID_MAX];        /* "" for disarm / arm */
+	char node[HAMGR_NODE_NAME_MAX]; /* migrate / relocate only */
+	uint32_t timeout_ms;            /* stop only; 0: stop hard at once */
 };
 
 /* What the environment must do after a pass. */
@@ -495,16 +573,24 @@ struct hamgr_crm_output {
 	char why[256]; /* the last reason a service could not be placed, for the log */
 };
 
+/* What runs on a node, for least-loaded placement. */
+struct hamgr_load {
+	unsigned count;     /* services */
+	unsigned cores;     /* their configured cores */
+	uint64_t memory_mb; /* their configured memory */
+};
+
 /*
  * Placement: the node @sid should run on, into @ret_node, among online
  * nodes that reach its storage, are not in @exclude (bit i = ms->nodes[i]),
  * by group priority, restriction and affinity rules, then the least
- * loaded (@load[i]: services on ms->nodes[i]), then @prefer (its current
+ * loaded (@load[i]: what runs on ms->nodes[i]; by count, or with
+ * settings placement static by memory, then cores, then count), then @prefer (its current
  * node, to avoid needless moves), then by name.  Returns 0, or -ENOENT
  * with the reason in @why (@why_size bytes).
  */
 int hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input *in,
-		const char *sid, uint64_t exclude, const unsigned *load, const char *prefer,
+		const char *sid, uint64_t exclude, const struct hamgr_load *load, const char *prefer,
 		char *ret_node, char *why, size_t why_size);
 
 /* The CRM's memory between passes that is not shared (fence requests). */
@@ -562,6 +648,14 @@ int hamgr_lrm_op_done(hamgr_lrm_t *lrm, const char *sid, uint64_t request_id, in
 /* Switch the mode reported to the master (maintenance, shutdown, active). */
 void hamgr_lrm_set_mode(hamgr_lrm_t *lrm, enum hamgr_lrm_mode mode);
 
+/*
+ * In shutdown or reboot mode: whether the node may go down now, as its
+ * shutdown policy asks: nothing runs here any more, the master froze or
+ * moved away what it had placed here, and the agent lease was released
+ * (so the watchdog was closed cleanly).  False in other modes.
+ */
+bool hamgr_lrm_shutdown_done(const hamgr_lrm_t *lrm);
+
 /* Whether the LRM's agent lease ran out, so that it stopped feeding for good. */
 bool hamgr_lrm_lease_lost(const hamgr_lrm_t *lrm);
 
@@ -569,9 +663,10 @@ bool hamgr_lrm_lease_lost(const hamgr_lrm_t *lrm);
 /* ha/crm_commands and the master CRM, driven through the environment      */
 
 /*
- * Parse ha/crm_commands: one command a line, "migrate SID NODE" or
- * "relocate SID NODE".  *ret (free()) holds *ret_n commands; -EINVAL with
- * the line in *err.
+ * Parse ha/crm_commands: one command a line, "migrate SID NODE",
+ * "relocate SID NODE", "stop SID TIMEOUT" (a duration like 30s, or plain
+ * seconds), "disarm" or "arm".  *ret (free()) holds *ret_n commands;
+ * -EINVAL with the line in *err.
  */
 int hamgr_cmds_parse(const char *file, const char *text, size_t len, struct hamgr_cmd **ret,
 		     size_t *ret_n, struct hamgr_error *err);

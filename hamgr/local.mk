@@ -13,6 +13,7 @@ hamgr_libhamgr_a_SOURCES = \
 	hamgr/master.c \
 	hamgr/placement.c \
 	hamgr/resources_cfg.c \
+	hamgr/resources_edit.c \
 	hamgr/rules_cfg.c \
 	hamgr/settings.c \
 	hamgr/status.c \
@@ -29,6 +30,7 @@ UNIT_HAMGR_TESTS = \
 	tests/unit/hamgr/test-lrm \
 	tests/unit/hamgr/test-placement \
 	tests/unit/hamgr/test-resources_cfg \
+	tests/unit/hamgr/test-resources_edit \
 	tests/unit/hamgr/test-rules_cfg \
 	tests/unit/hamgr/test-settings \
 	tests/unit/hamgr/test-status \
@@ -48,6 +50,8 @@ tests_unit_hamgr_test_settings_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_settings_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_resources_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_resources_cfg_LDADD = $(UNIT_HAMGR_LDADD)
+tests_unit_hamgr_test_resources_edit_CFLAGS = $(UNIT_HAMGR_CFLAGS)
+tests_unit_hamgr_test_resources_edit_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_rules_cfg_CFLAGS = $(UNIT_HAMGR_CFLAGS)
 tests_unit_hamgr_test_rules_cfg_LDADD = $(UNIT_HAMGR_LDADD)
 tests_unit_hamgr_test_status_CFLAGS = $(UNIT_HAMGR_CFLAGS)
@@ -72,6 +76,7 @@ hamgr_ha_sim_SOURCES = \
 	hamgr/sim/sim.h \
 	hamgr/sim/world-int.h \
 	hamgr/sim/ha-sim.c \
+	hamgr/sim/random.c \
 	hamgr/sim/report.c \
 	hamgr/sim/run.c \
 	hamgr/sim/scenario.c \
@@ -82,8 +87,14 @@ hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
 # Scenario suite: each tests/sim/*.scn runs through ha-sim, which exits
 # non-zero when an invariant broke or the outcome is not the expected one.
 HA_SIM_SCENARIOS = \
+	tests/sim/disarm-arm.scn \
+	tests/sim/disarm-fence-device.scn \
+	tests/sim/disarm-migrate-target-guarded.scn \
+	tests/sim/disarm-partition.scn \
+	tests/sim/disarm-reboot.scn \
 	tests/sim/error-cleared-by-disable.scn \
 	tests/sim/failback.scn \
+	tests/sim/failed-start-after-migrate.scn \
 	tests/sim/group-priority.scn \
 	tests/sim/keep-apart.scn \
 	tests/sim/keep-together.scn \
@@ -92,27 +103,43 @@ HA_SIM_SCENARIOS = \
 	tests/sim/master-failover-during-recovery.scn \
 	tests/sim/master-poweroff-fence-device.scn \
 	tests/sim/migrate-command.scn \
+	tests/sim/migrate-report-lost.scn \
 	tests/sim/migrate-source-dies.scn \
 	tests/sim/migrate-target-dies.scn \
 	tests/sim/node-back-while-fenced.scn \
 	tests/sim/nofailback.scn \
 	tests/sim/partition-1-2.scn \
+	tests/sim/placement-count.scn \
+	tests/sim/placement-static.scn \
+	tests/sim/poweroff-conditional.scn \
+	tests/sim/poweroff-failover.scn \
 	tests/sim/poweroff-fence-device.scn \
+	tests/sim/poweroff-freeze.scn \
+	tests/sim/poweroff-migrate.scn \
 	tests/sim/poweroff-watchdog.scn \
 	tests/sim/quorum-loss.scn \
+	tests/sim/quorum-loss-1-1-1.scn \
+	tests/sim/reboot-conditional.scn \
+	tests/sim/reboot-failover.scn \
+	tests/sim/reboot-freeze.scn \
+	tests/sim/reboot-migrate.scn \
 	tests/sim/relocate-command.scn \
+	tests/sim/relocate-target-dies.scn \
 	tests/sim/restart-relocate-error.scn \
+	tests/sim/restricted-group-node-returns.scn \
 	tests/sim/restricted-no-node.scn \
 	tests/sim/short-blip.scn \
 	tests/sim/split-2-2.scn \
 	tests/sim/stop-and-start.scn \
+	tests/sim/stop-command-timeout.scn \
 	tests/sim/storage-reachability.scn \
 	tests/sim/unsafe-settings-refused.scn
 TEST_EXTENSIONS = .scn .sh
 SCN_LOG_COMPILER = $(builddir)/hamgr/ha-sim
 SH_LOG_COMPILER = $(SHELL)
-# Same scenario, same output; and bad scenario files are refused clearly.
-SIM_CHECKS = tests/sim/deterministic.sh tests/sim/scenario-errors.sh
+# Same scenario, same output; bad scenario files are refused clearly; and
+# 200 random fault schedules keep every invariant.
+SIM_CHECKS = tests/sim/deterministic.sh tests/sim/scenario-errors.sh tests/sim/random.sh
 TESTS += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
 EXTRA_DIST += $(HA_SIM_SCENARIOS) $(SIM_CHECKS)
 AM_TESTS_ENVIRONMENT = HA_SIM='$(abs_builddir)/hamgr/ha-sim'; export HA_SIM; \

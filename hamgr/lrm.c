@@ -36,6 +36,8 @@ struct hamgr_lrm {
 	bool held;            /* holds the agent lease */
 	bool lost;            /* the lease ran out: never feed again */
 	bool wd_open;
+	enum hamgr_shutdown_action action; /* of the current mode and policy */
+	bool disarmed;        /* the master's status says HA is disarmed */
 	uint64_t renewed_ns;  /* last renewal delivered */
 	uint64_t tried_ns;    /* last renewal attempt */
 	unsigned busy;        /* operations in flight */
@@ -143,6 +145,8 @@ hamgr_lrm_new(const struct hamgr_env_ops *ops, void *ctx, const char *node)
 		hamgr_lrm_status_free(old);
 	}
 	free(text);
+	/* Announce the mode at once: the last status may still say shutdown or reboot. */
+	lrm->dirty = true;
 	return lrm;
 }
 
@@ -187,10 +191,25 @@ load_settings(hamgr_lrm_t *lrm)
 	free(text);
 }
 
+static bool
+runs_something(const hamgr_lrm_t *lrm)
+{
+	for (size_t i = 0; i < lrm->n_local; i++)
+		if (lrm->local[i].running || lrm->local[i].busy)
+			return true;
+	return false;
+}
+
 /* Does the master's status give this node anything to run or do? */
 static bool
 has_duties(const hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 {
+	/* Disarmed: let go of lease and watchdog although guests run on. */
+	if (lrm->disarmed)
+		return false;
+	/* Shutting down without migrating: only what still runs here counts. */
+	if (lrm->action == HAMGR_ACT_FREEZE || lrm->action == HAMGR_ACT_FAILOVER)
+		return runs_something(lrm);
 	for (size_t i = 0; ms && i < ms->n_services; i++) {
 		const struct hamgr_svc_status *s = &ms->services[i];
 
@@ -198,14 +217,17 @@ has_duties(const hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
 		    (s->state == HAMGR_SVC_STARTED || s->state == HAMGR_SVC_MIGRATE ||
 		     s->state == HAMGR_SVC_RELOCATE || s->state == HAMGR_SVC_FREEZE))
 			return true;
-		/* A guest migrating here must find the watchdog armed when it arrives. */
-		if (strcmp(s->target, lrm->node) == 0 && s->state == HAMGR_SVC_MIGRATE)
+		/*
+		 * A guest migrating here must find the watchdog armed when it
+		 * arrives; one whose migration here was cut off by the loss of
+		 * its source (fence, recovery) may already run here.
+		 */
+		if (strcmp(s->target, lrm->node) == 0 &&
+		    (s->state == HAMGR_SVC_MIGRATE || s->state == HAMGR_SVC_FENCE ||
+		     s->state == HAMGR_SVC_RECOVERY))
 			return true;
 	}
-	for (size_t i = 0; i < lrm->n_local; i++)
-		if (lrm->local[i].running || lrm->local[i].busy)
-			return true;
-	return false;
+	return runs_something(lrm);
 }
 
 /*
@@ -229,9 +251,13 @@ keep_lease(hamgr_lrm_t *lrm, bool wanted, uint64_t now)
 		lrm->wd_open = true;
 		lrm->held = true;
 		lrm->renewed_ns = lrm->tried_ns = now;
-	} else if (lrm->held && !wanted) {
-		/* Nothing runs here: give the lease back and disarm cleanly. */
-		(void)o->lease_release(lrm->ctx, lrm->lease);
+	} else if (lrm->held && !wanted && o->lease_release(lrm->ctx, lrm->lease) == 0) {
+		/*
+		 * Nothing to guard (or HA disarmed): the lease is given back, so
+		 * survivors no longer count on the watchdog, which may now be
+		 * disarmed cleanly.  A release that was not delivered (no
+		 * quorum) leaves both as they were: the lease still binds.
+		 */
 		(void)o->watchdog_close(lrm->ctx, true);
 		lrm->held = lrm->wd_open = false;
 		return false;
@@ -253,7 +279,7 @@ keep_lease(hamgr_lrm_t *lrm, bool wanted, uint64_t now)
 
 static void
 run_op(hamgr_lrm_t *lrm, struct local *l, enum hamgr_guest_op op, const char *target,
-       uint64_t id)
+       uint32_t timeout_ms, uint64_t id)
 {
 	int r;
 
@@ -264,7 +290,7 @@ run_op(hamgr_lrm_t *lrm, struct local *l, enum hamgr_guest_op op, const char *ta
 	if (id)
 		l->done_id = id;
 	lrm->busy++;
-	r = lrm->ops->guest_op(lrm->ctx, l->sid, op, target, id);
+	r = lrm->ops->guest_op(lrm->ctx, l->sid, op, target, timeout_ms, id);
 	if (r < 0)
 		(void)hamgr_lrm_op_done(lrm, l->sid, id, r);
 }
@@ -312,6 +338,10 @@ run_requests(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms, bool may_s
 		}
 		if (op != HAMGR_OP_STOP && !may_start)
 			continue;
+		/* Shutting down without migrating: nothing new starts here. */
+		if (op == HAMGR_OP_START &&
+		    (lrm->action == HAMGR_ACT_FREEZE || lrm->action == HAMGR_ACT_FAILOVER))
+			continue;
 		if (op == HAMGR_OP_MIGRATE && !target_armed(lrm, s->target))
 			continue; /* retried next round */
 		l = local_get(lrm, s->sid, true);
@@ -325,7 +355,8 @@ run_requests(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms, bool may_s
 		if (l->done_id >= s->request_id &&
 		    !(op == HAMGR_OP_START && !l->asserted && l->done_id == s->request_id))
 			continue;
-		run_op(lrm, l, op, op == HAMGR_OP_MIGRATE ? s->target : NULL, s->request_id);
+		run_op(lrm, l, op, op == HAMGR_OP_MIGRATE ? s->target : NULL,
+		       s->state == HAMGR_SVC_REQUEST_STOP ? s->stop_timeout_ms : 0, s->request_id);
 	}
 }
 
@@ -341,8 +372,67 @@ enforce_stopped(hamgr_lrm_t *lrm, const struct hamgr_resources *res)
 			continue;
 		r = hamgr_resources_find(res, l->sid);
 		if (r && (r->state == HAMGR_REQ_STOPPED || r->state == HAMGR_REQ_DISABLED))
-			run_op(lrm, l, HAMGR_OP_STOP, NULL, 0);
+			run_op(lrm, l, HAMGR_OP_STOP, NULL, 0, 0);
 	}
+}
+
+/*
+ * Shutting down: failover stops every guest here at once; freeze stops
+ * one once the master froze it (or no master assigns it here, or HA is
+ * disarmed and the master decides nothing), so that a
+ * guest the master still counts as started is never left stopped on a
+ * node that then disappears.  Local stops report nothing.
+ */
+static void
+shutdown_stops(hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
+{
+	if (lrm->action != HAMGR_ACT_FREEZE && lrm->action != HAMGR_ACT_FAILOVER)
+		return;
+	for (size_t i = 0; i < lrm->n_local && lrm->busy < lrm->settings.lrm_workers; i++) {
+		struct local *l = &lrm->local[i];
+		const struct hamgr_svc_status *s = ms ? hamgr_manager_status_service(ms, l->sid)
+						      : NULL;
+
+		if (!l->running || l->busy)
+			continue;
+		if (lrm->action == HAMGR_ACT_FREEZE && !lrm->disarmed && s &&
+		    s->state == HAMGR_SVC_STARTED &&
+		    strcmp(s->node, lrm->node) == 0)
+			continue;
+		run_op(lrm, l, HAMGR_OP_STOP, NULL, 0, 0);
+	}
+}
+
+/* Does the master still count on this node for something it must wait for? */
+static bool
+master_waits(const hamgr_lrm_t *lrm, const struct hamgr_manager_status *ms)
+{
+	/* A disarmed master decides nothing: there is nothing to wait for. */
+	if (lrm->disarmed)
+		return false;
+	for (size_t i = 0; ms && i < ms->n_services; i++) {
+		const struct hamgr_svc_status *s = &ms->services[i];
+		bool here = strcmp(s->node, lrm->node) == 0;
+
+		/* freeze: until each started service here is frozen */
+		if (lrm->action == HAMGR_ACT_FREEZE && here && s->state == HAMGR_SVC_STARTED)
+			return true;
+		/* migrate: until every service has moved away */
+		if (lrm->action == HAMGR_ACT_MIGRATE &&
+		    ((here && (s->state == HAMGR_SVC_STARTED || s->state == HAMGR_SVC_MIGRATE ||
+			       s->state == HAMGR_SVC_RELOCATE)) ||
+		     (strcmp(s->target, lrm->node) == 0 && s->state == HAMGR_SVC_MIGRATE)))
+			return true;
+	}
+	return false;
+}
+
+bool
+hamgr_lrm_shutdown_done(const hamgr_lrm_t *lrm)
+{
+	if (lrm->action == HAMGR_ACT_NONE)
+		return false;
+	return !lrm->held && !runs_something(lrm) && !master_waits(lrm, lrm->ms);
 }
 
 static int
@@ -393,11 +483,23 @@ hamgr_lrm_tick(hamgr_lrm_t *lrm)
 	if (lrm->ops->membership(lrm->ctx, &mb) < 0)
 		mb.quorate = false;
 
+	lrm->action = hamgr_shutdown_action(lrm->settings.shutdown_policy, lrm->status->mode);
+	lrm->disarmed = ms && ms->disarmed;
 	fresh = keep_lease(lrm, has_duties(lrm, ms), lrm->ops->now_ns(lrm->ctx));
+	if (lrm->disarmed) {
+		/*
+		 * HA disarmed: act on nothing until armed again, except that a
+		 * node shutting down stops its own guests (a frozen state
+		 * cannot be recorded now; the guests stay assigned here).
+		 */
+		shutdown_stops(lrm, ms);
+		return 0;
+	}
 	/* Work only in a quorate partition; starts only with a fresh lease. */
 	if (mb.quorate)
 		run_requests(lrm, ms, fresh);
 	enforce_stopped(lrm, res);
+	shutdown_stops(lrm, ms);
 	if (lrm->dirty && mb.quorate)
 		r = write_status(lrm);
 	return r;

@@ -300,6 +300,39 @@ take_commands(hamgr_master_t *m, struct hamgr_cmd **cmds, size_t *n)
 	(void)m->ops->write_file(m->ctx, "ha/crm_commands", "", 0);
 }
 
+/*
+ * A stop command also sets the requested state to stopped in
+ * ha/resources.cfg, so the service stays stopped afterwards, like the
+ * admin's own edit would; then the configuration is read again.
+ */
+static void
+stop_commands(hamgr_master_t *m, const struct hamgr_cmd *cmds, size_t n)
+{
+	struct hamgr_error err;
+	bool edited = false;
+	char *text, *out;
+	size_t len;
+
+	for (size_t i = 0; i < n; i++) {
+		if (cmds[i].kind != HAMGR_CMD_STOP)
+			continue;
+		text = read_file(m, "ha/resources.cfg", &len);
+		if (text && hamgr_resources_set_state(text, cmds[i].sid, HAMGR_REQ_STOPPED,
+						      &out) == 0) {
+			if (m->ops->write_file(m->ctx, "ha/resources.cfg", out, strlen(out)) == 0)
+				edited = true;
+			free(out);
+		} else {
+			(void)hamgr_error_set(&err, "ha/crm_commands", 0, "stop %s: no such resource",
+					cmds[i].sid);
+			strcpy(m->error, err.text);
+		}
+		free(text);
+	}
+	if (edited)
+		load_config(m);
+}
+
 static int
 decide(hamgr_master_t *m, const struct hamgr_membership *mb)
 {
@@ -316,6 +349,7 @@ decide(hamgr_master_t *m, const struct hamgr_membership *mb)
 		return 0;
 	build_views(m, mb, views);
 	take_commands(m, &cmds, &n_cmds);
+	stop_commands(m, cmds, n_cmds);
 	in = (struct hamgr_crm_input){
 		.now_ns = m->ops->now_ns(m->ctx),
 		.quorate = true,

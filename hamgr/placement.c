@@ -1,7 +1,8 @@
 /*
  * placement.c - chooses the node a service runs on: online nodes that
  * reach its storage, by node group priority (restricted or not), keep-
- * together and keep-apart rules, then the least loaded node.  A service
+ * together and keep-apart rules, then the least loaded node (by service
+ * count, or by configured memory and cores).  A service
  * is never placed where its storage is missing; when no node fits, the
  * caller gets the reason.
  */
@@ -85,19 +86,34 @@ struct cand {
 	int idx;
 	int prio;
 	int affinity;
-	unsigned load;
+	struct hamgr_load load;
 	bool current;
 };
 
-static bool
-better(const struct cand *a, const struct cand *b, const struct hamgr_manager_status *ms)
+/* -1, 0, 1 as @a is less, as much or more loaded than @b. */
+static int
+cmp_load(const struct hamgr_load *a, const struct hamgr_load *b, bool by_size)
 {
+	if (by_size && a->memory_mb != b->memory_mb)
+		return a->memory_mb < b->memory_mb ? -1 : 1;
+	if (by_size && a->cores != b->cores)
+		return a->cores < b->cores ? -1 : 1;
+	return a->count < b->count ? -1 : a->count > b->count;
+}
+
+static bool
+better(const struct cand *a, const struct cand *b, const struct hamgr_manager_status *ms,
+       bool by_size)
+{
+	int l;
+
 	if (a->prio != b->prio)
 		return a->prio > b->prio;
 	if (a->affinity != b->affinity)
 		return a->affinity > b->affinity;
-	if (a->load != b->load)
-		return a->load < b->load;
+	l = cmp_load(&a->load, &b->load, by_size);
+	if (l)
+		return l < 0;
 	if (a->current != b->current)
 		return a->current;
 	return strcmp(ms->nodes[a->idx].name, ms->nodes[b->idx].name) < 0;
@@ -105,14 +121,15 @@ better(const struct cand *a, const struct cand *b, const struct hamgr_manager_st
 
 int
 hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input *in,
-	    const char *sid, uint64_t exclude, const unsigned *load, const char *prefer,
+	    const char *sid, uint64_t exclude, const struct hamgr_load *load, const char *prefer,
 	    char *ret_node, char *why, size_t why_size)
 {
 	const struct hamgr_resource *r = hamgr_resources_find(in->resources, sid);
 	const struct hamgr_group *g = r && r->group[0] ? hamgr_rules_group(in->rules, r->group)
 						       : NULL;
 	struct cand best = {.idx = -1}, c;
-	unsigned online = 0, storage = 0;
+	bool by_size = in->settings && in->settings->placement == HAMGR_LOAD_STATIC;
+	unsigned online = 0, storage = 0, members = 0;
 
 	for (unsigned i = 0; i < ms->n_nodes; i++) {
 		const char *name = ms->nodes[i].name;
@@ -120,16 +137,20 @@ hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input 
 		if (ms->nodes[i].state != HAMGR_NODE_ONLINE || (exclude & (1ull << i)))
 			continue;
 		online++;
+		if (g && group_priority(g, name) >= 0)
+			members++;
 		if (in->can_run && !in->can_run(in->can_run_ctx, sid, name))
 			continue;
 		storage++;
-		c = (struct cand){.idx = (int)i, .load = load ? load[i] : 0};
+		c = (struct cand){.idx = (int)i};
+		if (load)
+			c.load = load[i];
 		c.prio = g ? group_priority(g, name) : 0;
 		if (g && g->restricted && c.prio < 0)
 			continue;
 		c.affinity = affinity(ms, in->rules, sid, name);
 		c.current = prefer && strcmp(prefer, name) == 0;
-		if (best.idx < 0 || better(&c, &best, ms))
+		if (best.idx < 0 || better(&c, &best, ms, by_size))
 			best = c;
 	}
 	if (best.idx >= 0) {
@@ -138,6 +159,9 @@ hamgr_place(const struct hamgr_manager_status *ms, const struct hamgr_crm_input 
 	}
 	if (!online)
 		snprintf(why, why_size, "%s: no online node is available", sid);
+	else if (g && g->restricted && !members)
+		snprintf(why, why_size, "%s: no node of restricted group '%s' is online", sid,
+			 g->name);
 	else if (!storage)
 		snprintf(why, why_size, "%s: no available node reaches all of its storage", sid);
 	else

@@ -132,6 +132,20 @@ set_property(struct hamgr_resource *r, const struct hamgr_cfg_line *l, const cha
 			r->max_relocate = (unsigned)v;
 		return 0;
 	}
+	if (strcmp(l->key, "cores") == 0 || strcmp(l->key, "memory") == 0) {
+		bool cores = l->key[0] == 'c';
+
+		rc = hamgr_parse_uint(l->value, cores ? 1 : 16, cores ? 1024 : 16u << 20, &v);
+		if (rc < 0)
+			return hamgr_error_set(err, file, l->line, "%s: %s: '%s' is not a number "
+					       "%s", r->sid, l->key, l->value,
+					       cores ? "1..1024" : "16..16777216 (MiB)");
+		if (cores)
+			r->cores = (unsigned)v;
+		else
+			r->memory_mb = (unsigned)v;
+		return 0;
+	}
 	if (strcmp(l->key, "group") == 0) {
 		if (!hamgr_name_valid(l->value))
 			return hamgr_error_set(err, file, l->line, "%s: group: '%s' is not a "
@@ -148,7 +162,7 @@ set_property(struct hamgr_resource *r, const struct hamgr_cfg_line *l, const cha
 	}
 	return hamgr_error_set(err, file, l->line,
 			       "%s: unknown property '%s' (expected state, max_restart, "
-			       "max_relocate, group, comment)",
+			       "max_relocate, group, comment, cores, memory)",
 			       r->sid, l->key);
 }
 
@@ -177,7 +191,7 @@ hamgr_resources_parse(const char *file, const char *text, size_t len,
 {
 	struct hamgr_cfg_reader *rd = malloc(sizeof(*rd));
 	struct hamgr_resources *res = calloc(1, sizeof(*res));
-	unsigned seen[5] = {0};
+	unsigned seen[7] = {0};
 	struct hamgr_cfg_line l;
 	size_t cap = 0;
 	int r = -ENOMEM;
@@ -191,10 +205,12 @@ hamgr_resources_parse(const char *file, const char *text, size_t len,
 			memset(seen, 0, sizeof(seen));
 		} else {
 			/* A property set twice is a typo waiting to surprise someone. */
-			static const char *const props[] = {"state", "max_restart",
-							    "max_relocate", "group", "comment"};
+			static const char *const props[] = {"state",	"max_restart",
+							    "max_relocate", "group",
+							    "comment",	"cores",
+							    "memory"};
 
-			for (size_t i = 0; i < 5; i++)
+			for (size_t i = 0; i < 7; i++)
 				if (strcmp(l.key, props[i]) == 0 && seen[i]) {
 					r = hamgr_error_set(err, file, l.line,
 							    "%s: %s: already set on line %u",

@@ -41,6 +41,85 @@ static const struct key keys[] = {
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
+/* Keys whose value is a word from a list; they follow keys[] in seen_line[]. */
+static const char *const policy_names[] = {
+	[HAMGR_SHUTDOWN_CONDITIONAL] = "conditional",
+	[HAMGR_SHUTDOWN_FREEZE] = "freeze",
+	[HAMGR_SHUTDOWN_FAILOVER] = "failover",
+	[HAMGR_SHUTDOWN_MIGRATE] = "migrate",
+};
+static const char *const placement_names[] = {
+	[HAMGR_LOAD_COUNT] = "count",
+	[HAMGR_LOAD_STATIC] = "static",
+};
+
+struct word_key {
+	const char *name;
+	const char *const *values;
+	size_t n_values;
+	const char *list; /* for messages */
+};
+
+static const struct word_key word_keys[] = {
+	{"shutdown_policy", policy_names, 4, "conditional, freeze, failover or migrate"},
+	{"placement", placement_names, 2, "count or static"},
+};
+
+#define N_WORD_KEYS (sizeof(word_keys) / sizeof(word_keys[0]))
+
+const char *
+hamgr_shutdown_policy_name(enum hamgr_shutdown_policy policy)
+{
+	return policy_names[policy];
+}
+
+enum hamgr_shutdown_action
+hamgr_shutdown_action(enum hamgr_shutdown_policy policy, enum hamgr_lrm_mode mode)
+{
+	if (mode != HAMGR_LRM_SHUTDOWN && mode != HAMGR_LRM_REBOOT)
+		return HAMGR_ACT_NONE;
+	switch (policy) {
+	case HAMGR_SHUTDOWN_FREEZE:
+		return HAMGR_ACT_FREEZE;
+	case HAMGR_SHUTDOWN_FAILOVER:
+		return HAMGR_ACT_FAILOVER;
+	case HAMGR_SHUTDOWN_MIGRATE:
+		return HAMGR_ACT_MIGRATE;
+	case HAMGR_SHUTDOWN_CONDITIONAL:
+		break;
+	}
+	/* A reboot is short: moving everything twice costs more than waiting. */
+	return mode == HAMGR_LRM_REBOOT ? HAMGR_ACT_FREEZE : HAMGR_ACT_FAILOVER;
+}
+
+/* Parse a word-valued key; returns 1 when @l is not one, 0 or -EINVAL. */
+static int
+parse_word(const struct hamgr_cfg_line *l, const char *file, unsigned *seen,
+	   struct hamgr_settings *s, struct hamgr_error *err)
+{
+	for (size_t i = 0; i < N_WORD_KEYS; i++) {
+		const struct word_key *k = &word_keys[i];
+		int v;
+
+		if (strcmp(k->name, l->key) != 0)
+			continue;
+		if (seen[i])
+			return hamgr_error_set(err, file, l->line, "%s: already set on line %u",
+					       k->name, seen[i]);
+		seen[i] = l->line;
+		v = hamgr_state_from_name(k->values, k->n_values, l->value);
+		if (v < 0)
+			return hamgr_error_set(err, file, l->line, "%s: '%s' is not one of %s",
+					       k->name, l->value, k->list);
+		if (i == 0)
+			s->shutdown_policy = (enum hamgr_shutdown_policy)v;
+		else
+			s->placement = (enum hamgr_placement_load)v;
+		return 0;
+	}
+	return 1;
+}
+
 void
 hamgr_settings_default(struct hamgr_settings *ret)
 {
@@ -64,6 +143,8 @@ hamgr_settings_default(struct hamgr_settings *ret)
 		.guest_start_ms = 1000,
 		.safety_round_ms = 10000,
 		.lrm_workers = 4,
+		.shutdown_policy = HAMGR_SHUTDOWN_CONDITIONAL,
+		.placement = HAMGR_LOAD_COUNT,
 	};
 }
 
@@ -114,7 +195,7 @@ int
 hamgr_settings_parse(const char *file, const char *text, size_t len, struct hamgr_settings *ret,
 		     struct hamgr_error *err)
 {
-	unsigned seen_line[N_KEYS] = {0};
+	unsigned seen_line[N_KEYS] = {0}, seen_word[N_WORD_KEYS] = {0};
 	struct hamgr_cfg_reader *rd;
 	struct hamgr_settings s;
 	struct hamgr_cfg_line l;
@@ -130,6 +211,12 @@ hamgr_settings_parse(const char *file, const char *text, size_t len, struct hamg
 		if (l.indented) {
 			r = hamgr_error_set(err, file, l.line, "unexpected indented line");
 			goto out;
+		}
+		r = parse_word(&l, file, seen_word, &s, err);
+		if (r <= 0) {
+			if (r < 0)
+				goto out;
+			continue;
 		}
 		k = find_key(l.key);
 		if (!k) {

@@ -36,6 +36,7 @@ static const char *const mode_names[] = {
 	[HAMGR_LRM_ACTIVE] = "active",
 	[HAMGR_LRM_MAINTENANCE] = "maintenance",
 	[HAMGR_LRM_SHUTDOWN] = "shutdown",
+	[HAMGR_LRM_REBOOT] = "reboot",
 };
 
 const char *

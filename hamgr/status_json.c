@@ -67,6 +67,8 @@ encode_service(const struct hamgr_manager_status *ms, const struct hamgr_svc_sta
 	r |= add(o, "restarts", json_object_new_int64(s->restarts));
 	r |= add(o, "relocations", json_object_new_int64(s->relocations));
 	r |= add(o, "failed_nodes", failed);
+	if (s->stop_timeout_ms)
+		r |= add(o, "stop_timeout_ms", json_object_new_int64(s->stop_timeout_ms));
 	if (r) {
 		json_object_put(o);
 		return NULL;
@@ -86,12 +88,15 @@ hamgr_manager_status_encode(const struct hamgr_manager_status *ms, char **ret)
 	r |= add(root, "version", json_object_new_int(STATUS_VERSION));
 	r |= add(root, "master", json_object_new_string(ms->master));
 	r |= add(root, "next_request_id", json_object_new_int64((int64_t)ms->next_request_id));
+	r |= add(root, "disarmed", json_object_new_boolean(ms->disarmed));
 	for (unsigned i = 0; i < ms->n_nodes; i++) {
 		n = json_object_new_object();
 		if (!n)
 			goto nomem;
 		r |= add(n, "name", json_object_new_string(ms->nodes[i].name));
 		r |= add(n, "state", json_object_new_string(hamgr_node_state_name(ms->nodes[i].state)));
+		if (ms->nodes[i].unwatched)
+			r |= add(n, "unwatched", json_object_new_boolean(true));
 		r |= json_object_array_add(nodes, n);
 	}
 	for (size_t i = 0; i < ms->n_services; i++)
@@ -248,6 +253,21 @@ get_str(struct decoder *d, json_object *o, const char *path, const char *key, ch
 	return 0;
 }
 
+/* An optional field: *ret is left alone when @key is absent. */
+static int
+get_opt_bool(struct decoder *d, json_object *o, const char *path, const char *key, bool *ret)
+{
+	json_object *v;
+	int r;
+
+	if (!json_object_object_get_ex(o, key, NULL))
+		return 0;
+	r = get_field(d, o, path, key, json_type_boolean, &v);
+	if (r == 0)
+		*ret = json_object_get_boolean(v);
+	return r;
+}
+
 static int
 check_version(struct decoder *d, json_object *root)
 {
@@ -295,6 +315,9 @@ decode_nodes(struct decoder *d, json_object *root, struct hamgr_manager_status *
 		    i)
 			return hamgr_error_set(d->err, d->file, 0, "%sname: '%s' is listed twice",
 					       path, name);
+		r = get_opt_bool(d, n, path, "unwatched", &ms->nodes[i].unwatched);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -359,6 +382,11 @@ decode_service(struct decoder *d, const char *sid, json_object *o, struct hamgr_
 	if ((r = get_uint(d, o, path, "relocations", 1000, &v)) < 0)
 		return r;
 	s->relocations = (unsigned)v;
+	if (json_object_object_get_ex(o, "stop_timeout_ms", NULL)) {
+		if ((r = get_uint(d, o, path, "stop_timeout_ms", UINT32_MAX, &v)) < 0)
+			return r;
+		s->stop_timeout_ms = (uint32_t)v;
+	}
 	return decode_failed(d, o, path, ms, s);
 }
 
@@ -372,6 +400,7 @@ decode_manager(struct decoder *d, json_object *root, struct hamgr_manager_status
 	if ((r = check_version(d, root)) < 0 ||
 	    (r = get_str(d, root, "", "master", ms->master, sizeof(ms->master), true)) < 0 ||
 	    (r = get_uint(d, root, "", "next_request_id", INT64_MAX, &ms->next_request_id)) < 0 ||
+	    (r = get_opt_bool(d, root, "", "disarmed", &ms->disarmed)) < 0 ||
 	    (r = decode_nodes(d, root, ms)) < 0 ||
 	    (r = get_field(d, root, "", "services", json_type_object, &svcs)) < 0)
 		return r;

@@ -42,29 +42,54 @@ slurp(const char *path, size_t *ret_len)
 	return buf;
 }
 
-static int
-run(const struct sim_scenario *sc)
+static void
+usage(void)
 {
-	sim_world_t *w = sim_world_new(sc, stdout);
-	size_t next = 0;
-	unsigned failed;
+	fprintf(stderr, "usage: ha-sim SCENARIO-FILE\n"
+			"       ha-sim --random SEED [--steps N] [--count SEEDS] [--verbose]\n");
+}
 
-	if (!w) {
-		fprintf(stderr, "ha-sim: out of memory\n");
+static int
+number(const char *s, uint64_t max, uint64_t *ret)
+{
+	char *end;
+
+	errno = 0;
+	*ret = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || *ret > max) {
+		fprintf(stderr, "ha-sim: '%s' is not a number 0..%llu\n", s,
+			(unsigned long long)max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ha-sim --random SEED [--steps N] [--count SEEDS] [--verbose] */
+static int
+random_mode(int argc, char **argv)
+{
+	uint64_t seed, steps = 600, count = 1;
+	bool verbose = false;
+
+	if (argc < 3 || number(argv[2], UINT64_MAX / 2, &seed) < 0) {
+		usage();
 		return 2;
 	}
-	while (sim_world_now(w) <= sc->run_ns) {
-		while (next < sc->n_events && sc->events[next].at_ns <= sim_world_now(w))
-			sim_world_event(w, &sc->events[next++]);
-		sim_world_step(w);
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--verbose") == 0) {
+			verbose = true;
+		} else if (i + 1 < argc && strcmp(argv[i], "--steps") == 0) {
+			if (number(argv[++i], 100000, &steps) < 0 || steps < 10)
+				return 2;
+		} else if (i + 1 < argc && strcmp(argv[i], "--count") == 0) {
+			if (number(argv[++i], 1000000, &count) < 0 || !count)
+				return 2;
+		} else {
+			usage();
+			return 2;
+		}
 	}
-	failed = sim_world_finish(w);
-	failed += sim_world_violations(w);
-	printf("result: %s (%u invariant violations, %u unmet expectations)\n",
-	       failed ? "FAIL" : "PASS", sim_world_violations(w),
-	       failed - sim_world_violations(w));
-	sim_world_free(w);
-	return failed ? 1 : 0;
+	return sim_random(seed, (unsigned)count, (unsigned)steps, verbose);
 }
 
 int
@@ -76,8 +101,10 @@ main(int argc, char **argv)
 	char *text;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "--random") == 0)
+		return random_mode(argc, argv);
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: ha-sim SCENARIO-FILE\n");
+		usage();
 		return 2;
 	}
 	text = slurp(argv[1], &len);
@@ -91,7 +118,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "ha-sim: %s\n", rc == -EINVAL ? err.text : strerror(-rc));
 		return 2;
 	}
-	rc = run(sc);
+	rc = sim_run(sc, stdout, false);
 	sim_scenario_free(sc);
 	return rc;
 }

@@ -68,6 +68,7 @@ sim_report_status(sim_world_t *w)
 	if (b) {
 		diff_nodes(w, a, b);
 		diff_services(w, a, b);
+		w->disarmed = b->disarmed;
 	}
 	hamgr_manager_status_free(a);
 	hamgr_manager_status_free(b);
@@ -90,6 +91,44 @@ running_on(sim_world_t *w, const char *sid, char *buf, size_t size)
 				 w->sc->nodes[i]);
 	if (!buf[0])
 		snprintf(buf, size, "-");
+}
+
+/* Every service in its requested state (or error), every node up and online. */
+static unsigned
+check_settled(sim_world_t *w, const struct hamgr_manager_status *ms, const struct sim_expect *e)
+{
+	const char *text = sim_world_get_file(w, "ha/resources.cfg");
+	struct hamgr_resources *res = NULL;
+	struct hamgr_error err;
+	unsigned bad = 0;
+
+	if (!ms || !text || hamgr_resources_parse("r", text, strlen(text), &res, &err) < 0) {
+		fprintf(w->log, "EXPECTED (line %u): settled, but no status\n", e->line);
+		return 1;
+	}
+	for (size_t i = 0; i < res->n && !bad; i++) {
+		const struct hamgr_resource *r = &res->items[i];
+		const struct hamgr_svc_status *s = hamgr_manager_status_service(ms, r->sid);
+		enum hamgr_svc_state want = r->state == HAMGR_REQ_STARTED ? HAMGR_SVC_STARTED
+									  : HAMGR_SVC_STOPPED;
+
+		if (r->state == HAMGR_REQ_IGNORED ||
+		    (s && (s->state == want || (s->state == HAMGR_SVC_ERROR &&
+						r->state != HAMGR_REQ_DISABLED))))
+			continue;
+		fprintf(w->log, "EXPECTED (line %u): settled, but %s is %s (requested %s)\n",
+			e->line, r->sid, s ? hamgr_svc_state_name(s->state) : "missing",
+			hamgr_req_state_name(r->state));
+		bad = 1;
+	}
+	for (unsigned i = 0; i < ms->n_nodes && !bad; i++)
+		if (ms->nodes[i].state != HAMGR_NODE_ONLINE) {
+			fprintf(w->log, "EXPECTED (line %u): settled, but node %s is %s\n", e->line,
+				ms->nodes[i].name, hamgr_node_state_name(ms->nodes[i].state));
+			bad = 1;
+		}
+	hamgr_resources_free(res);
+	return bad;
 }
 
 static unsigned
@@ -132,6 +171,20 @@ check(sim_world_t *w, const struct hamgr_manager_status *ms, const struct sim_ex
 			}
 		}
 		return 0;
+	case SIM_EXPECT_SETTLED:
+		return check_settled(w, ms, e);
+	case SIM_EXPECT_ORDER:
+		if (!e->text[w->order_pos[e - w->sc->expect]])
+			return 0;
+		fprintf(w->log, "EXPECTED (line %u): log lines in order '%s', missing from '%s'\n",
+			e->line, e->text, e->text + w->order_pos[e - w->sc->expect]);
+		return 1;
+	case SIM_EXPECT_NO_LOG:
+		if (!w->log_hits[e - w->sc->expect])
+			return 0;
+		fprintf(w->log, "EXPECTED (line %u): no log line with '%s', saw %u\n", e->line,
+			e->text, w->log_hits[e - w->sc->expect]);
+		return 1;
 	case SIM_EXPECT_RECOVERY:
 		if (w->recoveries && w->max_recovery_ns <= (uint64_t)e->count * SIM_MS)
 			return 0;

@@ -13,17 +13,49 @@
 
 #include "hamgr/sim/world-int.h"
 
+/* Advance the order and no-log expectations over one log line. */
+static void
+match_expectations(sim_world_t *w, const char *line)
+{
+	for (size_t i = 0; i < w->sc->n_expect; i++) {
+		const struct sim_expect *e = &w->sc->expect[i];
+		char want[256];
+		const char *t;
+		size_t n;
+
+		if (e->kind == SIM_EXPECT_NO_LOG && strstr(line, e->text))
+			w->log_hits[i]++;
+		if (e->kind != SIM_EXPECT_ORDER || !e->text[w->order_pos[i]])
+			continue;
+		t = e->text + w->order_pos[i];
+		n = strcspn(t, "|");
+		while (n && t[n - 1] == ' ')
+			n--;
+		snprintf(want, sizeof(want), "%.*s", (int)n, t);
+		if (!strstr(line, want))
+			continue;
+		t += strcspn(t, "|");
+		if (*t == '|')
+			t++;
+		while (*t == ' ')
+			t++;
+		w->order_pos[i] = (size_t)(t - e->text);
+	}
+}
+
 void
 sim_log(sim_world_t *w, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 
-	fprintf(w->log, "%4llu.%01llu ", (unsigned long long)(w->now / 1000000000ull),
-		(unsigned long long)(w->now % 1000000000ull / 100000000ull));
 	va_start(ap, fmt);
-	vfprintf(w->log, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', w->log);
+	match_expectations(w, line);
+	if (!w->quiet)
+		fprintf(w->log, "%4llu.%01llu %s\n", (unsigned long long)(w->now / 1000000000ull),
+			(unsigned long long)(w->now % 1000000000ull / 100000000ull), line);
 }
 
 void
@@ -97,6 +129,7 @@ power_on(sim_world_t *w, struct sim_node *n)
 	n->boot_at = 0;
 	n->failed_at = 0;
 	n->was_master = false;
+	n->shutting = 0;
 	n->crm = hamgr_master_new(&sim_env_ops, n, n->name, sim_world_can_run, w);
 	n->lrm = hamgr_lrm_new(&sim_env_ops, n, n->name);
 	if (!n->crm || !n->lrm)
@@ -134,6 +167,10 @@ sim_world_new(const struct sim_scenario *sc, FILE *log)
 		return NULL;
 	w->sc = sc;
 	w->log = log;
+	w->order_pos = calloc(sc->n_expect + 1, sizeof(*w->order_pos));
+	w->log_hits = calloc(sc->n_expect + 1, sizeof(*w->log_hits));
+	if (!w->order_pos || !w->log_hits)
+		abort();
 	hamgr_settings_default(&w->settings);
 	for (unsigned i = 0; i < sc->n_nodes; i++) {
 		w->nodes[i].w = w;
@@ -161,6 +198,8 @@ sim_world_free(sim_world_t *w)
 	free(w->guests);
 	free(w->ops);
 	free(w->last_status);
+	free(w->order_pos);
+	free(w->log_hits);
 	free(w);
 }
 
@@ -231,6 +270,19 @@ sim_world_event(sim_world_t *w, const struct sim_event *ev)
 			hamgr_lrm_set_mode(w->nodes[i].lrm, ev->count ? HAMGR_LRM_MAINTENANCE
 								      : HAMGR_LRM_ACTIVE);
 		break;
+	case SIM_EV_SHUTDOWN:
+		sim_log(w, "event: %s %s", ev->count ? "reboot" : "shutdown", ev->node);
+		if (!w->nodes[i].powered || w->nodes[i].shutting)
+			break;
+		w->nodes[i].shutting = 1 + (int)ev->count;
+		w->nodes[i].shutdown_at = w->now;
+		hamgr_lrm_set_mode(w->nodes[i].lrm,
+				   ev->count ? HAMGR_LRM_REBOOT : HAMGR_LRM_SHUTDOWN);
+		break;
+	case SIM_EV_IGNORE_ACPI:
+		sim_log(w, "event: %s ignores clean shutdown requests", ev->sid);
+		sim_world_guest(w, ev->sid)->ignore_acpi = true;
+		break;
 	case SIM_EV_COMMAND:
 		sim_log(w, "event: command %s", ev->text);
 		old = sim_world_get_file(w, "ha/crm_commands");
@@ -269,18 +321,35 @@ new_op(sim_world_t *w, struct sim_node *n, uint64_t after_ns)
 	return op;
 }
 
+/* A clean stop takes 500 ms, or the whole timeout (default 3 s) for a guest ignoring it. */
+static uint64_t
+stop_ms(const struct sim_guest *g, uint32_t timeout_ms)
+{
+	uint64_t t = timeout_ms ? timeout_ms : 3000;
+
+	if (timeout_ms == HAMGR_STOP_HARD_MS)
+		return 100;
+	return g->ignore_acpi ? t : (t < 500 ? t : 500);
+}
+
 int
 sim_world_guest_op(sim_world_t *w, struct sim_node *n, const char *sid, enum hamgr_guest_op op,
-		   const char *target, uint64_t id)
+		   const char *target, uint32_t timeout_ms, uint64_t id)
 {
 	static const char *const names[] = {"start", "stop", "migrate"};
 	struct sim_guest *g = sim_world_guest(w, sid);
 	struct sim_op *o;
 	uint64_t ms = op == HAMGR_OP_START ? w->settings.guest_start_ms
-					   : op == HAMGR_OP_STOP ? 500 : 1000;
+		      : op == HAMGR_OP_STOP ? stop_ms(g, timeout_ms)
+					    : 1000;
+	char how[64] = "";
 
-	sim_log(w, "%s: %s %s%s%s (request %llu)", n->name, names[op], sid, target ? " to " : "",
-		target ? target : "", (unsigned long long)id);
+	if (op == HAMGR_OP_STOP && timeout_ms == HAMGR_STOP_HARD_MS)
+		snprintf(how, sizeof(how), " hard");
+	else if (op == HAMGR_OP_STOP && timeout_ms)
+		snprintf(how, sizeof(how), " within %u ms", timeout_ms);
+	sim_log(w, "%s: %s %s%s%s%s (request %llu)", n->name, names[op], sid, target ? " to " : "",
+		target ? target : "", how, (unsigned long long)id);
 	/* The moment a start begins elsewhere, the old copy must be gone. */
 	if (op == HAMGR_OP_START && (g->running & ~(1ull << n->idx)))
 		sim_violation(w, "%s starts on %s while it runs on another node", sid, n->name);
@@ -348,12 +417,16 @@ finish_guest_op(sim_world_t *w, struct sim_op *o)
 		return 0;
 	case HAMGR_OP_STOP:
 		if (g->running & (1ull << o->node))
-			sim_log(w, "%s: %s stopped", n->name, o->sid);
+			sim_log(w, "%s: %s stopped%s", n->name, o->sid,
+				g->ignore_acpi ? " (hard, after the timeout)" : "");
 		g->running &= ~(1ull << o->node);
 		return 0;
 	case HAMGR_OP_MIGRATE:
-		if (!t || !t->powered || t->partition != n->partition ||
-		    !(g->running & (1ull << o->node))) {
+		if (!(g->running & (1ull << o->node))) {
+			sim_log(w, "%s: migrate %s failed: not running here", n->name, o->sid);
+			return -ENOENT;
+		}
+		if (!t || !t->powered || t->partition != n->partition) {
 			sim_log(w, "%s: migrate %s failed", n->name, o->sid);
 			return -EHOSTUNREACH;
 		}
@@ -415,6 +488,53 @@ watchdogs(sim_world_t *w)
 	}
 }
 
+/* Nodes shutting down go down once their LRM is done (or after 2 minutes). */
+static void
+shutdowns(sim_world_t *w)
+{
+	for (unsigned i = 0; i < w->sc->n_nodes; i++) {
+		struct sim_node *n = &w->nodes[i];
+		bool reboot = n->shutting == 2;
+
+		if (!n->powered || !n->shutting)
+			continue;
+		if (!hamgr_lrm_shutdown_done(n->lrm) && w->now < n->shutdown_at + 120000 * SIM_MS)
+			continue;
+		n->failed_at = w->now;
+		power_off(w, n, hamgr_lrm_shutdown_done(n->lrm) ? "clean shutdown"
+								: "shutdown timed out");
+		if (reboot)
+			n->boot_at = w->now + w->sc->boot_ns;
+	}
+}
+
+/*
+ * Invariant: a guest on a node of the quorate partition is guarded by an
+ * armed watchdog unless HA is disarmed, or else nothing would reset the
+ * node if it were cut off.  Changes of mode take a few rounds to reach
+ * every LRM, so only a gap longer than 3 s counts.
+ */
+static void
+check_guarded(sim_world_t *w)
+{
+	for (unsigned i = 0; i < w->sc->n_nodes; i++) {
+		struct sim_node *n = &w->nodes[i];
+		bool runs = false;
+
+		for (size_t k = 0; k < w->n_guests && !runs; k++)
+			runs = w->guests[k].running & (1ull << i);
+		if (!runs || !n->powered || n->wd_armed || w->disarmed ||
+		    (unsigned)__builtin_popcountll(n->memb) * 2 <= w->sc->n_nodes) {
+			n->unguarded_since = 0;
+			continue;
+		}
+		if (!n->unguarded_since)
+			n->unguarded_since = w->now;
+		else if (w->now == n->unguarded_since + 3000 * SIM_MS)
+			sim_violation(w, "%s runs guests without an armed watchdog", n->name);
+	}
+}
+
 void
 sim_world_step(sim_world_t *w)
 {
@@ -443,5 +563,30 @@ sim_world_step(sim_world_t *w)
 		sim_report_status(w);
 		(void)hamgr_lrm_tick(n->lrm);
 	}
+	shutdowns(w);
+	check_guarded(w);
 	w->now += SIM_STEP_NS;
+}
+
+int
+sim_run(const struct sim_scenario *sc, FILE *log, bool quiet)
+{
+	sim_world_t *w = sim_world_new(sc, log);
+	size_t next = 0;
+	unsigned failed;
+
+	if (!w)
+		return 2;
+	w->quiet = quiet;
+	while (w->now <= sc->run_ns) {
+		while (next < sc->n_events && sc->events[next].at_ns <= w->now)
+			sim_world_event(w, &sc->events[next++]);
+		sim_world_step(w);
+	}
+	failed = sim_world_finish(w);
+	failed += w->violations;
+	fprintf(log, "result: %s (%u invariant violations, %u unmet expectations)\n",
+		failed ? "FAIL" : "PASS", w->violations, failed - w->violations);
+	sim_world_free(w);
+	return failed ? 1 : 0;
 }

@@ -131,6 +131,19 @@ parse_event(struct parser *p, uint64_t at, const char *what)
 		ev->text = strdup(w);
 		return ev->text ? 0 : -ENOMEM;
 	}
+	if (strcmp(what, "shutdown") == 0 || strcmp(what, "reboot") == 0) {
+		ev->kind = SIM_EV_SHUTDOWN;
+		ev->count = what[0] == 'r';
+		return node_arg(p, ev->node);
+	}
+	if (strcmp(what, "ignore-acpi") == 0) {
+		ev->kind = SIM_EV_IGNORE_ACPI;
+		w = word(p);
+		if (!w || !hamgr_sid_valid(w))
+			return fail(p, "ignore-acpi: expected a service id, not", w ? w : "");
+		strcpy(ev->sid, w);
+		return 0;
+	}
 	if (strcmp(what, "heal") == 0) {
 		ev->kind = SIM_EV_HEAL;
 		return 0;
@@ -201,6 +214,19 @@ parse_expect(struct parser *p)
 		e->count = w[0] == 'f';
 		return node_arg(p, e->node);
 	}
+	if (strcmp(w, "order") == 0 || strcmp(w, "no-log") == 0) {
+		e->kind = w[0] == 'o' ? SIM_EXPECT_ORDER : SIM_EXPECT_NO_LOG;
+		while (*p->rest == ' ' || *p->rest == '\t')
+			p->rest++;
+		if (!*p->rest)
+			return fail(p, "expect order/no-log: missing text", NULL);
+		e->text = strdup(p->rest);
+		return e->text ? 0 : -ENOMEM;
+	}
+	if (strcmp(w, "settled") == 0) {
+		e->kind = SIM_EXPECT_SETTLED;
+		return 0;
+	}
 	if (strcmp(w, "all-running") == 0) {
 		e->kind = SIM_EXPECT_ALL_RUNNING;
 		return 0;
@@ -214,7 +240,7 @@ parse_expect(struct parser *p)
 	}
 	if (!hamgr_sid_valid(w))
 		return fail(p, "expect: expected a service id, fenced, not-fenced, "
-			       "all-running or recovery-within, not", w);
+			       "all-running, settled, recovery-within, order or no-log, not", w);
 	e->kind = SIM_EXPECT_STATE;
 	strcpy(e->sid, w);
 	w = word(p);
@@ -402,6 +428,8 @@ sim_scenario_free(struct sim_scenario *sc)
 		free(sc->events[i].path);
 	}
 	free(sc->events);
+	for (size_t i = 0; i < sc->n_expect; i++)
+		free(sc->expect[i].text);
 	free(sc->expect);
 	free(sc->storage);
 	free(sc->uses);

@@ -27,6 +27,8 @@ enum sim_event_kind {
 	SIM_EV_FILE,       /* replace a shared file: path, text */
 	SIM_EV_COMMAND,    /* append a line to ha/crm_commands */
 	SIM_EV_MAINTENANCE, /* node, on (count 1) or off (0) */
+	SIM_EV_SHUTDOWN,    /* clean shutdown of node: poweroff (count 0) or reboot (1) */
+	SIM_EV_IGNORE_ACPI, /* guest sid ignores clean shutdown requests */
 };
 
 struct sim_event {
@@ -45,6 +47,9 @@ enum sim_expect_kind {
 	SIM_EXPECT_FENCED,   /* node was fenced (count 1) or not (0) */
 	SIM_EXPECT_RECOVERY, /* every recovery within count ms */
 	SIM_EXPECT_ALL_RUNNING, /* every started service runs on its node, and only there */
+	SIM_EXPECT_ORDER,       /* log lines containing each text of .text, in this order */
+	SIM_EXPECT_NO_LOG,      /* no log line contains .text */
+	SIM_EXPECT_SETTLED,     /* every service in its requested state (or error), all nodes up */
 };
 
 struct sim_expect {
@@ -54,6 +59,7 @@ struct sim_expect {
 	char node[HAMGR_NODE_NAME_MAX];
 	unsigned count;
 	unsigned line;
+	char *text; /* ORDER: texts separated by '|'; NO_LOG: the text */
 };
 
 struct sim_scenario {
@@ -101,6 +107,21 @@ unsigned sim_world_violations(const sim_world_t *w);
 
 /* Print the final state and check the expectations; returns the failures. */
 unsigned sim_world_finish(sim_world_t *w);
+
+/*
+ * Run scenario @sc to its end, logging to @log (only the final report
+ * when @quiet).  Returns 0 when every invariant and expectation held, 1
+ * otherwise, 2 out of memory.
+ */
+int sim_run(const struct sim_scenario *sc, FILE *log, bool quiet);
+
+/*
+ * Randomized mode: for seeds @seed .. @seed + @count - 1 generate a
+ * schedule over @steps steps, run it and on a failure print the seed and
+ * a shrunk reproducing scenario.  @verbose prints every run's log.
+ * Returns 0 when all passed, 1 otherwise.
+ */
+int sim_random(uint64_t seed, unsigned count, unsigned steps, bool verbose);
 
 /* Write a shared file as the administrator would (no quorum needed). */
 void sim_world_put_file(sim_world_t *w, const char *path, const char *text);

@@ -25,6 +25,9 @@ struct sim_node {
 	uint64_t failed_at; /* when it lost power or was cut off (0: fine) */
 	unsigned fenced;    /* watchdog resets and fence device power-offs */
 	bool maintenance;
+	int shutting;       /* 0, or 1 + SIM_EV_SHUTDOWN count (1 poweroff, 2 reboot) */
+	uint64_t shutdown_at;
+	uint64_t unguarded_since; /* runs guests, quorate, armed HA, no watchdog: since */
 	bool was_master;
 	char last_error[512]; /* of its CRM, logged once */
 	hamgr_master_t *crm;
@@ -47,6 +50,7 @@ struct sim_guest {
 	uint64_t running;  /* bit i: runs on node i */
 	int last_node;     /* where it ran last, -1 never */
 	unsigned fail_start[HAMGR_MAX_NODES];
+	bool ignore_acpi;  /* a clean stop waits for the whole timeout */
 };
 
 /* An operation in flight: a guest operation or a fence device action. */
@@ -81,6 +85,10 @@ struct sim_world {
 	char *last_status; /* ha/manager_status at the last step, to log changes */
 	uint64_t max_recovery_ns;
 	unsigned recoveries;
+	size_t *order_pos; /* per expectation: offset of the next ORDER text to see */
+	unsigned *log_hits; /* per expectation: NO_LOG lines seen */
+	bool quiet;         /* random runs: log nothing, but still match expectations */
+	bool disarmed;      /* the last manager status says HA is disarmed */
 };
 
 extern const struct hamgr_env_ops sim_env_ops;
@@ -90,7 +98,8 @@ void sim_violation(sim_world_t *w, const char *fmt, ...) __attribute__((format(p
 const char *sim_world_get_file(sim_world_t *w, const char *path);
 void sim_world_membership(sim_world_t *w);
 int sim_world_guest_op(sim_world_t *w, struct sim_node *n, const char *sid,
-		       enum hamgr_guest_op op, const char *target, uint64_t id);
+		       enum hamgr_guest_op op, const char *target, uint32_t timeout_ms,
+		       uint64_t id);
 int sim_world_fence(sim_world_t *w, struct sim_node *n, const char *node);
 struct sim_guest *sim_world_guest(sim_world_t *w, const char *sid);
 bool sim_world_can_run(void *ctx, const char *sid, const char *node);

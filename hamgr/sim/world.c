@@ -234,6 +234,8 @@ env_wd_open(void *ctx, unsigned timeout_ms)
 {
 	struct sim_node *n = ctx;
 
+	if (!n->wd_armed)
+		sim_log(n->w, "%s: watchdog armed", n->name);
 	n->wd_armed = true;
 	n->wd_timeout_ns = (uint64_t)timeout_ms * SIM_MS;
 	n->wd_fed = n->w->now;
@@ -254,6 +256,8 @@ env_wd_close(void *ctx, bool clean)
 {
 	struct sim_node *n = ctx;
 
+	if (clean && n->wd_armed)
+		sim_log(n->w, "%s: watchdog closed cleanly", n->name);
 	if (clean)
 		n->wd_armed = false;
 	return 0;
@@ -261,11 +265,11 @@ env_wd_close(void *ctx, bool clean)
 
 static int
 env_guest_op(void *ctx, const char *sid, enum hamgr_guest_op op, const char *target,
-	     uint64_t id)
+	     uint32_t timeout_ms, uint64_t id)
 {
 	struct sim_node *n = ctx;
 
-	return sim_world_guest_op(n->w, n, sid, op, target, id);
+	return sim_world_guest_op(n->w, n, sid, op, target, timeout_ms, id);
 }
 
 static int

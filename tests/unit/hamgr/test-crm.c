@@ -179,12 +179,20 @@ test_restart_then_relocate_then_error(void **state)
 	assert_string_equal(fx_svc(f, "vm:100")->node, "n1");
 	assert_int_equal(fx_svc(f, "vm:100")->restarts, 1);
 	assert_true(fx_svc(f, "vm:100")->request_id > id);
-	/* Second: relocate to another node. */
+	/*
+	 * Second: relocate to another node, stopping it on n1 first (a
+	 * failed start may have left it running there).
+	 */
 	fx_report(f, "vm:100", -EIO);
+	fx_step(f);
+	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_RELOCATE);
+	assert_string_equal(fx_svc(f, "vm:100")->node, "n1");
+	assert_string_equal(fx_svc(f, "vm:100")->target, "n2");
+	assert_int_equal(fx_svc(f, "vm:100")->relocations, 1);
+	fx_report(f, "vm:100", 0);
 	fx_step(f);
 	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_STARTED);
 	assert_string_equal(fx_svc(f, "vm:100")->node, "n2");
-	assert_int_equal(fx_svc(f, "vm:100")->relocations, 1);
 	/* Restart there, then give up. */
 	fx_report(f, "vm:100", -EIO);
 	fx_step(f);
@@ -353,8 +361,13 @@ test_restricted_without_node_waits_in_recovery(void **state)
 	f->nodes[0].fenced_off = true;
 	fx_step(f);
 	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_RECOVERY);
-	assert_string_equal(f->out.why,
-			    "vm:100: no available node of restricted group 'g' reaches its storage");
+	assert_string_equal(f->out.why, "vm:100: no node of restricted group 'g' is online");
+	/* Its node is back (it was fenced): the service starts there again. */
+	f->nodes[0].online = true;
+	f->nodes[0].fenced_off = false;
+	fx_step(f);
+	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_STARTED);
+	assert_string_equal(fx_svc(f, "vm:100")->node, "n1");
 	fx_free(f);
 }
 

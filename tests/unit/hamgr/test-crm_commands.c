@@ -32,6 +32,27 @@ test_commands_parse(void **state)
 	free(cmds);
 }
 
+/* stop takes plain seconds or a duration; disarm and arm take nothing. */
+static void
+test_stop_disarm_arm(void **state)
+{
+	const char text[] = "stop vm:100 30\nstop vm:101 500ms\nstop vm:102 0\ndisarm\narm\n";
+	struct hamgr_cmd *cmds = NULL;
+	struct hamgr_error err;
+	size_t n = 0;
+
+	assert_int_equal(hamgr_cmds_parse("c", text, strlen(text), &cmds, &n, &err), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(cmds[0].kind, HAMGR_CMD_STOP);
+	assert_string_equal(cmds[0].sid, "vm:100");
+	assert_int_equal(cmds[0].timeout_ms, 30000);
+	assert_int_equal(cmds[1].timeout_ms, 500);
+	assert_int_equal(cmds[2].timeout_ms, 0);
+	assert_int_equal(cmds[3].kind, HAMGR_CMD_DISARM);
+	assert_int_equal(cmds[4].kind, HAMGR_CMD_ARM);
+	free(cmds);
+}
+
 static void
 test_empty_file(void **state)
 {
@@ -47,7 +68,14 @@ test_empty_file(void **state)
 static const struct {
 	const char *text, *error;
 } bad[] = {
-	{"stop vm:100 n1\n", "c:1: unknown command 'stop' (expected migrate or relocate)"},
+	{"start vm:100 n1\n", "c:1: unknown command 'start' (expected migrate, relocate, stop, "
+			       "disarm or arm)"},
+	{"stop vm:100 n1\n", "c:1: stop: 'n1' is not a timeout (seconds, or a duration like 30s "
+			      "or 500ms, up to 24h)"},
+	{"stop vm:100\n", "c:1: stop: expected SID TIMEOUT"},
+	{"stop vm:100 25h\n", "c:1: stop: '25h' is not a timeout (seconds, or a duration like "
+			       "30s or 500ms, up to 24h)"},
+	{"disarm now\n", "c:1: disarm: takes no arguments"},
 	{"migrate vm:100\n", "c:1: migrate: expected SID NODE"},
 	{"migrate\n", "c:1: migrate: expected SID NODE"},
 	{"migrate vm:1 n1\n", "c:1: migrate: 'vm:1' is not a service id"},
@@ -78,6 +106,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands_parse),
 		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_stop_disarm_arm),
 		cmocka_unit_test(test_errors_name_line_and_problem),
 	};
 

@@ -20,7 +20,7 @@ static int linfo(void *c, const char *n, struct hamgr_lease_info *r) { return -E
 static int wdo(void *c, unsigned t) { return 0; }
 static int wdf(void *c) { return 0; }
 static int wdc(void *c, bool clean) { return 0; }
-static int gop(void *c, const char *s, enum hamgr_guest_op o, const char *t, uint64_t id) { return 0; }
+static int gop(void *c, const char *s, enum hamgr_guest_op o, const char *t, uint32_t to, uint64_t id) { return 0; }
 static int fence(void *c, const char *n) { return 0; }
 
 static const struct hamgr_env_ops full = {

@@ -25,6 +25,7 @@ struct fake {
 	uint64_t now;
 	bool quorate;
 	bool renew_fails;
+	bool release_fails; /* a release that is not delivered (no quorum) */
 	struct {
 		char path[64];
 		char *data;
@@ -120,6 +121,8 @@ f_release(void *c, const char *name)
 {
 	struct fake *f = c;
 
+	if (f->release_fails)
+		return -EROFS;
 	f->holder[0] = '\0';
 	f->released++;
 	return 0;
@@ -156,7 +159,8 @@ f_wd_close(void *c, bool clean)
 }
 
 static int
-f_guest_op(void *c, const char *sid, enum hamgr_guest_op op, const char *target, uint64_t id)
+f_guest_op(void *c, const char *sid, enum hamgr_guest_op op, const char *target,
+	   uint32_t timeout_ms, uint64_t id)
 {
 	struct fake *f = c;
 
@@ -250,6 +254,124 @@ reported(struct fake *f)
 						 &ls, &err),
 			 0);
 	return ls;
+}
+
+/* Set or clear the disarmed flag of the manager status in the fake's files. */
+static void
+master_disarms(struct fake *f, bool disarmed)
+{
+	struct hamgr_manager_status *ms = NULL;
+	struct hamgr_error err;
+	int i = f_find(f, "ha/manager_status");
+	char *json;
+
+	assert_true(i >= 0);
+	assert_int_equal(hamgr_manager_status_decode("x", f->files[i].data,
+						     strlen(f->files[i].data), &ms, &err),
+			 0);
+	ms->disarmed = disarmed;
+	assert_int_equal(hamgr_manager_status_encode(ms, &json), 0);
+	f_write(f, "ha/manager_status", json, strlen(json));
+	free(json);
+	hamgr_manager_status_free(ms);
+}
+
+/*
+ * Disarmed: the LRM gives its lease back and only then closes the
+ * watchdog cleanly, with the guest still running; it starts nothing new.
+ * Armed again, it takes lease and watchdog back and resumes.
+ */
+static void
+test_disarm_releases_lease_then_watchdog(void **state)
+{
+	struct fake *f = *state;
+	hamgr_lrm_t *lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+
+	master_says(f, "vm:100", HAMGR_SVC_STARTED, "n1", "", 7);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
+	master_disarms(f, true);
+	/* Without quorum the release is not delivered: the watchdog stays armed. */
+	f->release_fails = true;
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->wd_closed_clean, 0);
+	assert_string_equal(f->holder, "n1");
+	f->release_fails = false;
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->released, 1);
+	assert_int_equal(f->wd_closed_clean, 1);
+	assert_string_equal(f->holder, "");
+	/* A new request while disarmed is not acted on, and nothing is fed. */
+	master_says(f, "vm:100", HAMGR_SVC_REQUEST_STOP, "n1", "", 8);
+	master_disarms(f, true);
+	f->wd_fed = 0;
+	f->now += 1000 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 1);
+	assert_int_equal(f->wd_fed, 0);
+	/* Armed: lease and watchdog first, then the request. */
+	master_disarms(f, false);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->acquired, 2);
+	assert_int_equal(f->wd_opened, 2);
+	assert_int_equal(f->n_ops, 2);
+	assert_int_equal(f->ops[1].op, HAMGR_OP_STOP);
+	hamgr_lrm_free(lrm);
+}
+
+/* Shutting down with failover: no new start, every guest stopped, lease released, done. */
+static void
+test_shutdown_failover_stops_and_lets_go(void **state)
+{
+	struct fake *f = *state;
+	hamgr_lrm_t *lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+
+	master_says(f, "vm:100", HAMGR_SVC_STARTED, "n1", "", 7);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
+	assert_false(hamgr_lrm_shutdown_done(lrm));
+	/* No settings file: conditional, and a poweroff fails over. */
+	hamgr_lrm_set_mode(lrm, HAMGR_LRM_SHUTDOWN);
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 2);
+	assert_int_equal(f->ops[1].op, HAMGR_OP_STOP);
+	assert_int_equal(f->ops[1].id, 0);
+	assert_false(hamgr_lrm_shutdown_done(lrm));
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 0, 0), 0);
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->wd_closed_clean, 1);
+	assert_true(hamgr_lrm_shutdown_done(lrm));
+	hamgr_lrm_free(lrm);
+}
+
+/* Rebooting with conditional (freeze): the guest is stopped only once the master froze it. */
+static void
+test_reboot_freeze_waits_for_master(void **state)
+{
+	struct fake *f = *state;
+	hamgr_lrm_t *lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+
+	master_says(f, "vm:100", HAMGR_SVC_STARTED, "n1", "", 7);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
+	hamgr_lrm_set_mode(lrm, HAMGR_LRM_REBOOT);
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 1);
+	assert_false(hamgr_lrm_shutdown_done(lrm));
+	master_says(f, "vm:100", HAMGR_SVC_FREEZE, "n1", "", 7);
+	f->now += 100 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->n_ops, 2);
+	assert_int_equal(f->ops[1].op, HAMGR_OP_STOP);
+	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 0, 0), 0);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_true(hamgr_lrm_shutdown_done(lrm));
+	hamgr_lrm_free(lrm);
 }
 
 static void
@@ -503,6 +625,12 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_may_feed_only_while_lease_fresh),
+		cmocka_unit_test_setup_teardown(test_disarm_releases_lease_then_watchdog, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_failover_stops_and_lets_go, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reboot_freeze_waits_for_master, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_idle_lrm_holds_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_once_and_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_does_not_repeat_reported_request,

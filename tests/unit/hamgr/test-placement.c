@@ -12,10 +12,15 @@
 #include "tests/unit/hamgr/crm-fixture.h"
 
 static int
-place(struct fx *f, const char *sid, uint64_t exclude, const unsigned *load, const char *prefer,
+place(struct fx *f, const char *sid, uint64_t exclude, const unsigned *count, const char *prefer,
       char *node, char *why)
 {
-	return hamgr_place(f->ms, &f->in, sid, exclude, load, prefer, node, why, 256);
+	struct hamgr_load load[NNODES] = {{0}};
+
+	for (int i = 0; count && i < NNODES; i++)
+		load[i].count = count[i];
+	return hamgr_place(f->ms, &f->in, sid, exclude, count ? load : NULL, prefer, node, why,
+			   256);
 }
 
 /* Register the nodes in the status, all online. */
@@ -74,8 +79,7 @@ test_restricted_group_without_member(void **state)
 	nodes_online(f);
 	f->ms->nodes[2].state = HAMGR_NODE_MAINTENANCE;
 	assert_int_equal(place(f, "vm:100", 0, NULL, NULL, node, why), -ENOENT);
-	assert_string_equal(why, "vm:100: no available node of restricted group 'g' reaches its "
-				 "storage");
+	assert_string_equal(why, "vm:100: no node of restricted group 'g' is online");
 	assert_string_equal(node, "");
 	fx_free(f);
 }
@@ -144,6 +148,33 @@ test_keep_together_and_apart(void **state)
 	fx_free(f);
 }
 
+/* placement static: the node with the least configured memory, then cores, wins. */
+static void
+test_static_load(void **state)
+{
+	struct fx *f = fx_new("vm: 100\n", NULL);
+	struct hamgr_load load[NNODES] = {
+		{.count = 1, .cores = 8, .memory_mb = 16384},
+		{.count = 3, .cores = 3, .memory_mb = 3072},
+		{.count = 3, .cores = 2, .memory_mb = 3072},
+	};
+	char node[HAMGR_NODE_NAME_MAX], why[256];
+
+	(void)state;
+	nodes_online(f);
+	/* By count n1 carries least ... */
+	assert_int_equal(hamgr_place(f->ms, &f->in, "vm:100", 0, load, NULL, node, why, 256), 0);
+	assert_string_equal(node, "n1");
+	/* ... by size n3: as much memory as n2, fewer cores. */
+	f->settings.placement = HAMGR_LOAD_STATIC;
+	assert_int_equal(hamgr_place(f->ms, &f->in, "vm:100", 0, load, NULL, node, why, 256), 0);
+	assert_string_equal(node, "n3");
+	load[2].memory_mb = 4096;
+	assert_int_equal(hamgr_place(f->ms, &f->in, "vm:100", 0, load, NULL, node, why, 256), 0);
+	assert_string_equal(node, "n2");
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -154,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_storage_reachability),
 		cmocka_unit_test(test_no_online_node),
 		cmocka_unit_test(test_keep_together_and_apart),
+		cmocka_unit_test(test_static_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,7 +109,12 @@ static const struct {
 	{"vm: 100\n\tgroup a/b\n", "ha/resources.cfg:2: vm:100: group: 'a/b' is not a valid "
 				   "group name"},
 	{"vm: 100\n\tnode n1\n", "ha/resources.cfg:2: vm:100: unknown property 'node' (expected "
-				 "state, max_restart, max_relocate, group, comment)"},
+				 "state, max_restart, max_relocate, group, comment, cores, "
+				 "memory)"},
+	{"vm: 100\n\tcores 0\n", "ha/resources.cfg:2: vm:100: cores: '0' is not a number "
+				  "1..1024"},
+	{"vm: 100\n\tmemory 1G\n", "ha/resources.cfg:2: vm:100: memory: '1G' is not a number "
+				    "16..16777216 (MiB)"},
 	{"vm: 100\n\tstate started\n\tstate stopped\n",
 	 "ha/resources.cfg:3: vm:100: state: already set on line 2"},
 	{"vm: 100\nct: 101\nvm: 100\n", "ha/resources.cfg:3: vm:100: already defined on line 1"},

@@ -144,6 +144,41 @@ test_parse_errors_name_file_line_and_problem(void **state)
 	expect_error("lrm_workers many\n", "ha/settings.cfg:1: lrm_workers: 'many' is not a number");
 	expect_error("lease 6s\nlease 7s\n", "ha/settings.cfg:2: lease: already set on line 1");
 	expect_error("lease 6s\n  margin 1s\n", "ha/settings.cfg:2: unexpected indented line");
+	expect_error("shutdown_policy stop\n", "ha/settings.cfg:1: shutdown_policy: 'stop' is not "
+						"one of conditional, freeze, failover or migrate");
+	expect_error("placement x\n", "ha/settings.cfg:1: placement: 'x' is not one of count or "
+				       "static");
+	expect_error("placement count\nplacement static\n",
+		     "ha/settings.cfg:2: placement: already set on line 1");
+}
+
+/* conditional freezes on reboot and fails over on poweroff; the others are what they say. */
+static void
+test_shutdown_policy(void **state)
+{
+	struct hamgr_settings s;
+	struct hamgr_error err;
+
+	(void)state;
+	hamgr_settings_default(&s);
+	assert_int_equal(s.shutdown_policy, HAMGR_SHUTDOWN_CONDITIONAL);
+	assert_int_equal(s.placement, HAMGR_LOAD_COUNT);
+	assert_int_equal(parse("shutdown_policy migrate\nplacement static\n", &s, &err), 0);
+	assert_int_equal(s.shutdown_policy, HAMGR_SHUTDOWN_MIGRATE);
+	assert_int_equal(s.placement, HAMGR_LOAD_STATIC);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_CONDITIONAL, HAMGR_LRM_REBOOT),
+			 HAMGR_ACT_FREEZE);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_CONDITIONAL, HAMGR_LRM_SHUTDOWN),
+			 HAMGR_ACT_FAILOVER);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_FREEZE, HAMGR_LRM_SHUTDOWN),
+			 HAMGR_ACT_FREEZE);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_FAILOVER, HAMGR_LRM_REBOOT),
+			 HAMGR_ACT_FAILOVER);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_MIGRATE, HAMGR_LRM_REBOOT),
+			 HAMGR_ACT_MIGRATE);
+	assert_int_equal(hamgr_shutdown_action(HAMGR_SHUTDOWN_FREEZE, HAMGR_LRM_MAINTENANCE),
+			 HAMGR_ACT_NONE);
+	assert_string_equal(hamgr_shutdown_policy_name(HAMGR_SHUTDOWN_FAILOVER), "failover");
 }
 
 static void
@@ -209,6 +244,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_are_safe),
+		cmocka_unit_test(test_shutdown_policy),
 		cmocka_unit_test(test_defaults_meet_the_failover_budget),
 		cmocka_unit_test(test_budget_takes_the_faster_path),
 		cmocka_unit_test(test_empty_file_gives_defaults),
