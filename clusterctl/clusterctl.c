@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clusterctl/clusterctl.h"
+#include "clusterctl/cmd.h"
 
 static void
 usage(FILE *out)
@@ -119,6 +120,7 @@ static const struct {
 } commands[] = {
     {"status", cmd_status},
     {"nodes", cmd_nodes},
+    {"create", ctl_cmd_create},
 };
 
 int

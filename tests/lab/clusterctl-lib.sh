@@ -54,3 +54,17 @@ expect_status() {
 		fail "$node: the local member is not $node"
 	echo "ok: $node: clusterctl status shows $n nodes, quorate, config version $version; JSON matches"
 }
+
+# clusterctl with the lab's start hook, as a user would run it on a host
+# whose services systemd starts.
+ctl_hooked() {
+	local node=$1
+	shift
+	lab exec "$node" env CLUSTERCTL_START_HOOK="$(dirname "$LAB")/lab-service" \
+		LAB_BUILD_DIR="${LAB_BUILD_DIR:-}" "$CLUSTERCTL" "$@"
+}
+
+node_ip() { echo "${LAB_SUBNET:-10.77.0}.${1#n}"; }
+
+# Mode and owner of PATH inside NODE, as "0600 root".
+mode_of() { lab exec "$1" stat -c '%a %U' "$2"; }
