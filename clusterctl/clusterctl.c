@@ -118,9 +118,9 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-    {"status", cmd_status},
-    {"nodes", cmd_nodes},
-    {"create", ctl_cmd_create},
+    {"status", cmd_status},     {"nodes", cmd_nodes},
+    {"create", ctl_cmd_create}, {"join-token", ctl_cmd_join_token},
+    {"add", ctl_cmd_add},
 };
 
 int

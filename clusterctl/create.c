@@ -193,6 +193,8 @@ ctl_start_services(const struct ctl_paths *p)
 		        START_TIMEOUT_S);
 	if (r == 0)
 		r = ctl_node_start(p, "clusterd");
+	if (r == 0)
+		r = ctl_node_start(p, "cluster-joind");
 	if (r == 0 && (r = ctl_node_wait_tree(p, START_TIMEOUT_S)) < 0)
 		fprintf(stderr,
 		        "clusterctl: %s was not mounted and writable within %us "
