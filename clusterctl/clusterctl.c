@@ -23,7 +23,9 @@ usage(FILE *out)
 	    "       clusterctl nodes [--output-format text|json]\n"
 	    "       clusterctl create NAME [--link0 ADDR] [--nodeid N] [--votes N] [--token-ms N]\n"
 	    "       clusterctl join-token [--ttl DURATION]\n"
-	    "       clusterctl add PEER --token TOKEN [--link0 ADDR]\n"
+	    "       clusterctl add PEER --token TOKEN --link0 ADDR\n"
+	    "       clusterctl delnode NAME\n"
+	    "       clusterctl expected N\n"
 	    "See clusterctl(8) for the directory and start-hook options.\n");
 }
 
@@ -118,9 +120,10 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-    {"status", cmd_status},     {"nodes", cmd_nodes},
-    {"create", ctl_cmd_create}, {"join-token", ctl_cmd_join_token},
-    {"add", ctl_cmd_add},
+    {"status", cmd_status},         {"nodes", cmd_nodes},
+    {"create", ctl_cmd_create},     {"join-token", ctl_cmd_join_token},
+    {"add", ctl_cmd_add},           {"delnode", ctl_cmd_delnode},
+    {"expected", ctl_cmd_expected},
 };
 
 int

@@ -13,6 +13,8 @@
 int ctl_cmd_create(int argc, char **argv);
 int ctl_cmd_join_token(int argc, char **argv);
 int ctl_cmd_add(int argc, char **argv);
+int ctl_cmd_delnode(int argc, char **argv);
+int ctl_cmd_expected(int argc, char **argv);
 
 /* A decimal in [lo, hi] for option @opt; prints the problem and -EINVAL. */
 int ctl_parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi, unsigned *ret);

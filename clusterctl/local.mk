@@ -7,6 +7,7 @@ clusterctl_clusterctl_SOURCES = \
 	clusterctl/node.h \
 	clusterctl/pki.h \
 	clusterctl/clusterctl.c \
+	clusterctl/admin.c \
 	clusterctl/cconf.c \
 	clusterctl/create.c \
 	clusterctl/facts.c \

@@ -68,3 +68,16 @@ node_ip() { echo "${LAB_SUBNET:-10.77.0}.${1#n}"; }
 
 # Mode and owner of PATH inside NODE, as "0600 root".
 mode_of() { lab exec "$1" stat -c '%a %U' "$2"; }
+
+# Form a cluster from 'lab up --empty' nodes as a user does: create on the
+# first, join-token there and add on each other one.  Prints the last token.
+form_cluster() {
+	local first=$1 node token
+	shift
+	ctl_hooked "$first" create demo --link0 "$(node_ip "$first")" --token-ms 1000 >/dev/null
+	for node in "$@"; do
+		token=$(ctl "$first" join-token --ttl 10m)
+		ctl_hooked "$node" add "$(node_ip "$first")" --token "$token" --link0 "$(node_ip "$node")" >/dev/null
+	done
+	echo "$token"
+}
