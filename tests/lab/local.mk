@@ -19,7 +19,11 @@ LAB_TESTS = \
 	tests/lab/cfs-corosync-conf.test \
 	tests/lab/cfs-status.test \
 	tests/lab/cfs-ipc.test \
-	tests/lab/cfs-valgrind.test
+	tests/lab/cfs-valgrind.test \
+	tests/lab/clusterctl-status.test \
+	tests/lab/clusterctl-create.test \
+	tests/lab/clusterctl-join.test \
+	tests/lab/clusterctl-delnode.test
 
 # The node's watchdog: wdmux on the lab's emulated watchdog hardware.
 LAB_TESTS += \
@@ -40,7 +44,7 @@ LAB_TESTS += \
 TEST_EXTENSIONS += .test
 # The lab starts the daemons of this build tree.
 AM_TESTS_ENVIRONMENT += LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;
-EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh tests/lab/vmm-lib.sh $(LAB_TESTS)
+EXTRA_DIST += tests/lab/lab tests/lab/testlib.sh tests/lab/clusterctl-lib.sh tests/lab/lab-service tests/lab/vmm-lib.sh $(LAB_TESTS)
 
 check-lab: all
 	$(MAKE) $(AM_MAKEFLAGS) -j1 check TESTS="$(LAB_TESTS)" TEST_SUITE_LOG=lab-suite.log
