@@ -39,6 +39,8 @@ struct vmm_ctx_options {
 	const char *run_dir;	 /* NULL: /run/clusterha; sockets and pid files */
 	const char *qemu_binary; /* NULL: qemu-system-x86_64 from $PATH */
 	const char *qemu_img;	 /* NULL: qemu-img from $PATH */
+	const char *mount;	 /* NULL: mount from $PATH (kernel NFS access) */
+	const char *iscsiadm;	 /* NULL: iscsiadm from $PATH (kernel iSCSI access) */
 };
 
 /*
