@@ -16,6 +16,8 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/qemu.c \
 	vmm-bridge/qemu-cmdline.c \
 	vmm-bridge/qemu-conf.c \
+	vmm-bridge/qemu-incoming.c \
+	vmm-bridge/qemu-migrate.c \
 	vmm-bridge/qemu-run.c \
 	vmm-bridge/qmp.c \
 	vmm-bridge/size.c \

@@ -202,7 +202,7 @@ vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout
 
 int
 vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
-		const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
+		const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage, bool incoming,
 		vmm_error_t *err)
 {
 	struct vmm_qemu_paths paths = {
@@ -210,6 +210,7 @@ vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		.qmp = run->qmp,
 		.pidfile = run->pid,
 		.kvm = access("/dev/kvm", R_OK | W_OK) == 0,
+		.incoming = incoming,
 	};
 	struct vmm_argv argv;
 	char out[512];

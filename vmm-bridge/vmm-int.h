@@ -119,6 +119,9 @@ const char *vmm_ctx_qemu_binary(const vmm_ctx_t *ctx);
 const char *vmm_ctx_qemu_img(const vmm_ctx_t *ctx);
 const char *vmm_ctx_mount(const vmm_ctx_t *ctx);
 const char *vmm_ctx_iscsiadm(const vmm_ctx_t *ctx);
+const char *vmm_ctx_remote_cmd(const vmm_ctx_t *ctx);
+/* NULL: resolve the target node's name. */
+const char *vmm_ctx_migrate_address(const vmm_ctx_t *ctx);
 
 /* ---- processes (proc.c) ---- */
 
@@ -248,6 +251,7 @@ struct vmm_qemu_paths {
 	const char *qmp;     /* QMP socket */
 	const char *pidfile;
 	bool kvm;	     /* /dev/kvm usable */
+	bool incoming;	     /* paused (-S), waiting for a migration (-incoming defer) */
 };
 
 /*
@@ -310,10 +314,33 @@ int vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err)
 int vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_status *ret,
 			vmm_error_t *err);
 
-/* Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready). */
+/*
+ * Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready).
+ * @incoming: paused, waiting for a live migration (migrate-incoming).
+ */
 int vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		    const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
-		    vmm_error_t *err);
+		    bool incoming, vmm_error_t *err);
+
+/* ---- live migration (qemu-migrate.c; the backend's rules in qemu.c) ---- */
+
+/*
+ * Parse guest config @path as the backend does (with storage.cfg) into
+ * @qc; *ret_storage is the storage.cfg it was checked against.
+ */
+int vmm_qemu_load_path(vmm_ctx_t *ctx, const char *path, struct vmm_qemu_conf *qc,
+		       vmm_storage_cfg_t **ret_storage, vmm_error_t *err);
+
+/*
+ * Move running guest @id to @target live: a paused QEMU waits there (the
+ * target's vmctl migrate-incoming, run through the remote command), QMP
+ * migrate, wait for completion, rename @conf_path to @dest_path, resume
+ * the target, quit the source.  The caller holds the guest's lock and has
+ * checked the storage.
+ */
+int vmm_qemu_migrate_live(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_run *run,
+			  const char *target, const char *conf_path, const char *dest_path,
+			  vmm_error_t *err);
 
 /* ACPI power button, wait @timeout_ms, then vmm_qemu_kill: 0 or 1 (killed). */
 int vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout_ms,
