@@ -18,6 +18,7 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/qemu-conf.c \
 	vmm-bridge/qemu-incoming.c \
 	vmm-bridge/qemu-migrate.c \
+	vmm-bridge/qemu-snapshot.c \
 	vmm-bridge/qemu-run.c \
 	vmm-bridge/qmp.c \
 	vmm-bridge/size.c \

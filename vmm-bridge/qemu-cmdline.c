@@ -190,8 +190,9 @@ vmm_qemu_cmdline(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
 	vmm_argv_add(&a, "-smp");
 	vmm_argv_addf(&a, "%lu,sockets=%lu,cores=%lu,maxcpus=%lu", qc->cores * qc->sockets,
 		      qc->sockets, qc->cores, qc->cores * qc->sockets);
-	if (paths->incoming) {
+	if (paths->paused || paths->incoming)
 		vmm_argv_add(&a, "-S");
+	if (paths->incoming) {
 		vmm_argv_add(&a, "-incoming");
 		vmm_argv_add(&a, "defer");
 	}

@@ -97,7 +97,7 @@ incoming(vmm_ctx_t *ctx, unsigned id, const char *from, const char *addr,
 			r = plugin->activate(ctx, st, err);
 	}
 	if (r == 0)
-		r = vmm_qemu_launch(ctx, run, id, qc, storage, true, err);
+		r = vmm_qemu_launch(ctx, run, id, qc, storage, VMM_LAUNCH_INCOMING, err);
 	vmm_storage_cfg_free(storage);
 	if (r < 0)
 		return r;

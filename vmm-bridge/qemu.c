@@ -235,12 +235,30 @@ out:
 	return r;
 }
 
+int
+vmm_qemu_activate_disks(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			const vmm_storage_cfg_t *storage, vmm_error_t *err)
+{
+	const struct vmm_storage_plugin *plugin;
+	const struct vmm_storage *st;
+	int r;
+
+	for (size_t i = 0; i < qc->ndisks; i++) {
+		if (qc->disks[i].none)
+			continue;
+		r = disk_plugin(storage, &qc->disks[i], vmm_ctx_node(ctx), &st, &plugin, err);
+		if (r == 0)
+			r = plugin->activate(ctx, st, err);
+		if (r < 0)
+			return vmm_err_prefix(err, r, "guest %u", id);
+	}
+	return 0;
+}
+
 static int
 do_start(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
 	 const void *arg, vmm_error_t *err)
 {
-	const struct vmm_storage_plugin *plugin;
-	const struct vmm_storage *st;
 	struct vmm_status status;
 	int r;
 
@@ -250,16 +268,10 @@ do_start(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_ru
 	if (status.state != VMM_STATE_STOPPED)
 		return vmm_err(err, -EALREADY, "guest %u already runs (QEMU pid %d, %s)", id,
 			       (int)status.pid, status.detail);
-	for (size_t i = 0; i < g->qc.ndisks; i++) {
-		if (g->qc.disks[i].none)
-			continue;
-		r = disk_plugin(g->storage, &g->qc.disks[i], vmm_ctx_node(ctx), &st, &plugin, err);
-		if (r == 0)
-			r = plugin->activate(ctx, st, err);
-		if (r < 0)
-			return vmm_err_prefix(err, r, "guest %u", id);
-	}
-	return vmm_qemu_launch(ctx, run, id, &g->qc, g->storage, false, err);
+	r = vmm_qemu_activate_disks(ctx, id, &g->qc, g->storage, err);
+	if (r < 0)
+		return r;
+	return vmm_qemu_launch(ctx, run, id, &g->qc, g->storage, VMM_LAUNCH_RUN, err);
 }
 
 static int
@@ -419,34 +431,76 @@ qemu_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags, vm
 	return with_guest(ctx, id, do_migrate, &m, err);
 }
 
+struct snap_arg {
+	const char *name;
+	unsigned flags;
+	char ***ret_names;
+};
+
 static int
-no_snapshots(unsigned id, vmm_error_t *err)
+do_snapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	    const void *arg, vmm_error_t *err)
 {
-	return vmm_err(err, -EOPNOTSUPP, "guest %u: snapshots are not implemented yet", id);
+	const struct snap_arg *s = arg;
+
+	return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
+				    s->flags & VMM_SNAPSHOT_VMSTATE, err);
 }
 
 static int
 qemu_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name, .flags = flags };
+
+	return with_guest(ctx, id, do_snapshot, &s, err);
+}
+
+static int
+do_rollback(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	    const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run,
+				      ((const struct snap_arg *)arg)->name, err);
 }
 
 static int
 qemu_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name };
+
+	return with_guest(ctx, id, do_rollback, &s, err);
+}
+
+static int
+do_delsnapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	       const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run,
+				    ((const struct snap_arg *)arg)->name, err);
 }
 
 static int
 qemu_delsnapshot(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name };
+
+	return with_guest(ctx, id, do_delsnapshot, &s, err);
+}
+
+static int
+do_listsnapshots(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+		 const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run,
+				  ((const struct snap_arg *)arg)->ret_names, err);
 }
 
 static int
 qemu_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .ret_names = ret_names };
+
+	return with_guest(ctx, id, do_listsnapshots, &s, err);
 }
 
 static int

@@ -133,6 +133,13 @@ const char *vmm_ctx_migrate_address(const vmm_ctx_t *ctx);
  */
 int vmm_proc_run(char *const argv[], char *out, size_t size);
 
+/*
+ * Run @argv and keep all of its stdout in *ret_out (caller frees, also on
+ * a non-zero exit) and the last line of its stderr in @errbuf.  Returns the
+ * exit status or -errno as vmm_proc_run.
+ */
+int vmm_proc_capture(char *const argv[], char **ret_out, char *errbuf, size_t errsize);
+
 /* ---- volumes (volume.c) ---- */
 
 /* "<storage>:<volume>" split; -EINVAL when there is no storage part. */
@@ -251,7 +258,8 @@ struct vmm_qemu_paths {
 	const char *qmp;     /* QMP socket */
 	const char *pidfile;
 	bool kvm;	     /* /dev/kvm usable */
-	bool incoming;	     /* paused (-S), waiting for a migration (-incoming defer) */
+	bool paused;	     /* -S: the guest's CPUs wait for QMP cont */
+	bool incoming;	     /* paused, waiting for a migration (-incoming defer) */
 };
 
 /*
@@ -314,13 +322,35 @@ int vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err)
 int vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_status *ret,
 			vmm_error_t *err);
 
-/*
- * Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready).
- * @incoming: paused, waiting for a live migration (migrate-incoming).
- */
+enum vmm_launch {
+	VMM_LAUNCH_RUN,
+	VMM_LAUNCH_PAUSED,   /* CPUs stopped until QMP cont */
+	VMM_LAUNCH_INCOMING, /* paused, waiting for a live migration (migrate-incoming) */
+};
+
+/* Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready). */
 int vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		    const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
-		    bool incoming, vmm_error_t *err);
+		    enum vmm_launch how, vmm_error_t *err);
+
+/* Activate the storages of @qc's disks on this node. */
+int vmm_qemu_activate_disks(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			    const vmm_storage_cfg_t *storage, vmm_error_t *err);
+
+/* ---- snapshots (qemu-snapshot.c); the caller holds the guest's lock ---- */
+
+int vmm_qemu_snap_create(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			 const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			 const char *name, bool vmstate, vmm_error_t *err);
+int vmm_qemu_snap_rollback(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			   const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			   const char *name, vmm_error_t *err);
+int vmm_qemu_snap_delete(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			 const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			 const char *name, vmm_error_t *err);
+int vmm_qemu_snap_list(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+		       const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+		       char ***ret_names, vmm_error_t *err);
 
 /* ---- live migration (qemu-migrate.c; the backend's rules in qemu.c) ---- */
 
