@@ -94,10 +94,13 @@ EOT
 
 vmm_lab_cleanup() {
 	local rc=$? pid
+	# Nothing here may end the clean-up early: the lab must go down.
+	set +e
 	for pid in "${VMM_PIDS[@]}" $(cat "$VMM_DIR"/run*/qemu/*.pid 2>/dev/null); do
 		vmm_pid_alive "$pid" && kill -9 "$pid" 2>/dev/null
 	done
 	rm -rf "$VMM_DIR"
+	# lab_test_cleanup takes the test's status from $?.
 	(exit "$rc")
 	lab_test_cleanup
 }
