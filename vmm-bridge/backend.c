@@ -15,6 +15,8 @@ static const struct vmm_backend *const backends[] = {
 
 static const struct vmm_storage_plugin *const plugins[] = {
 	&vmm_storage_dir,
+	&vmm_storage_nfs,
+	&vmm_storage_iscsi,
 };
 
 const struct vmm_backend *

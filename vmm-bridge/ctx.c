@@ -24,6 +24,10 @@ struct vmm_ctx {
 	char *run_dir;
 	char *qemu_binary;
 	char *qemu_img;
+	char *mount;
+	char *iscsiadm;
+	char *remote_cmd;
+	char *migrate_address; /* NULL: resolve the node name */
 };
 
 static bool
@@ -69,8 +73,15 @@ vmm_ctx_new(const struct vmm_ctx_options *opt, vmm_ctx_t **ret_ctx, vmm_error_t 
 	ctx->run_dir = dup_or(opt->run_dir, "/run/clusterha");
 	ctx->qemu_binary = dup_or(opt->qemu_binary, "qemu-system-x86_64");
 	ctx->qemu_img = dup_or(opt->qemu_img, "qemu-img");
+	ctx->mount = dup_or(opt->mount, "mount");
+	ctx->iscsiadm = dup_or(opt->iscsiadm, "iscsiadm");
+	ctx->remote_cmd = dup_or(opt->remote_cmd, "ssh -o BatchMode=yes");
+	if (opt->migrate_address && !(ctx->migrate_address = strdup(opt->migrate_address))) {
+		r = vmm_err(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (!ctx->node || !ctx->config_root || !ctx->run_dir || !ctx->qemu_binary ||
-	    !ctx->qemu_img) {
+	    !ctx->qemu_img || !ctx->mount || !ctx->iscsiadm || !ctx->remote_cmd) {
 		r = vmm_err(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -101,6 +112,10 @@ vmm_ctx_free(vmm_ctx_t *ctx)
 	free(ctx->run_dir);
 	free(ctx->qemu_binary);
 	free(ctx->qemu_img);
+	free(ctx->mount);
+	free(ctx->iscsiadm);
+	free(ctx->remote_cmd);
+	free(ctx->migrate_address);
 	free(ctx);
 }
 
@@ -132,6 +147,30 @@ const char *
 vmm_ctx_qemu_img(const vmm_ctx_t *ctx)
 {
 	return ctx->qemu_img;
+}
+
+const char *
+vmm_ctx_mount(const vmm_ctx_t *ctx)
+{
+	return ctx->mount;
+}
+
+const char *
+vmm_ctx_iscsiadm(const vmm_ctx_t *ctx)
+{
+	return ctx->iscsiadm;
+}
+
+const char *
+vmm_ctx_remote_cmd(const vmm_ctx_t *ctx)
+{
+	return ctx->remote_cmd;
+}
+
+const char *
+vmm_ctx_migrate_address(const vmm_ctx_t *ctx)
+{
+	return ctx->migrate_address;
 }
 
 int

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -93,5 +95,73 @@ close_pipe:
 	close(pipefd[0]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
+	return r;
+}
+
+int
+vmm_proc_capture(char *const argv[], char **ret_out, char *errbuf, size_t errsize)
+{
+	posix_spawn_file_actions_t fa;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, status, r;
+	size_t len = 0;
+	char *text = NULL;
+	FILE *mem;
+	pid_t pid;
+
+	errbuf[0] = '\0';
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -ENOMEM;
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = -posix_spawn_file_actions_init(&fa);
+	if (r)
+		goto out;
+	r = -posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!r)
+		r = -posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+	if (!r)
+		r = -posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+	if (!r)
+		r = -posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r)
+		goto out;
+	close(outp[1]);
+	close(errp[1]);
+	outp[1] = errp[1] = -1;
+	/* Helpers here say little on stderr: read stdout to its end first. */
+	for (char chunk[4096];;) {
+		ssize_t n = read(outp[0], chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		fwrite(chunk, 1, (size_t)n, mem);
+	}
+	collect(errp[0], errbuf, errsize);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			r = -errno;
+			goto out;
+		}
+	r = WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	if (fclose(mem) != 0 && r >= 0)
+		r = -ENOMEM;
+	if (r < 0 || !text) {
+		free(text);
+		return r < 0 ? r : -ENOMEM;
+	}
+	*ret_out = text;
 	return r;
 }

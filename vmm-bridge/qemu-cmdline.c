@@ -190,6 +190,12 @@ vmm_qemu_cmdline(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
 	vmm_argv_add(&a, "-smp");
 	vmm_argv_addf(&a, "%lu,sockets=%lu,cores=%lu,maxcpus=%lu", qc->cores * qc->sockets,
 		      qc->sockets, qc->cores, qc->cores * qc->sockets);
+	if (paths->paused || paths->incoming)
+		vmm_argv_add(&a, "-S");
+	if (paths->incoming) {
+		vmm_argv_add(&a, "-incoming");
+		vmm_argv_add(&a, "defer");
+	}
 	add_controllers(&a, qc);
 	for (size_t i = 0; i < qc->ndisks; i++) {
 		r = add_disk(ctx, &a, qc, &qc->disks[i], storage, err);

@@ -203,13 +203,15 @@ vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout
 int
 vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
-		vmm_error_t *err)
+		enum vmm_launch how, vmm_error_t *err)
 {
 	struct vmm_qemu_paths paths = {
 		.binary = vmm_ctx_qemu_binary(ctx),
 		.qmp = run->qmp,
 		.pidfile = run->pid,
 		.kvm = access("/dev/kvm", R_OK | W_OK) == 0,
+		.paused = how == VMM_LAUNCH_PAUSED,
+		.incoming = how == VMM_LAUNCH_INCOMING,
 	};
 	struct vmm_argv argv;
 	char out[512];

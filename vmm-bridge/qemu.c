@@ -45,22 +45,31 @@ parse_text(vmm_ctx_t *ctx, const char *file, const char *text, bool for_create,
 	return r;
 }
 
+int
+vmm_qemu_load_path(vmm_ctx_t *ctx, const char *path, struct vmm_qemu_conf *qc,
+		   vmm_storage_cfg_t **ret_storage, vmm_error_t *err)
+{
+	char *text = NULL;
+	int r;
+
+	r = vmm_file_read(path, &text, err);
+	if (r < 0)
+		return r;
+	r = parse_text(ctx, path, text, false, qc, ret_storage, err);
+	free(text);
+	return r;
+}
+
 /* Load guest @id's config from this node; the config-on-this-node rule. */
 static int
 load(vmm_ctx_t *ctx, unsigned id, struct loaded *ret, vmm_error_t *err)
 {
-	char *text = NULL;
 	int r;
 
 	r = vmm_ctx_local_conf(ctx, &vmm_backend_qemu, id, ret->path, sizeof(ret->path), err);
 	if (r < 0)
 		return r;
-	r = vmm_file_read(ret->path, &text, err);
-	if (r < 0)
-		return r;
-	r = parse_text(ctx, ret->path, text, false, &ret->qc, &ret->storage, err);
-	free(text);
-	return r;
+	return vmm_qemu_load_path(ctx, ret->path, &ret->qc, &ret->storage, err);
 }
 
 static int
@@ -226,12 +235,30 @@ out:
 	return r;
 }
 
+int
+vmm_qemu_activate_disks(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			const vmm_storage_cfg_t *storage, vmm_error_t *err)
+{
+	const struct vmm_storage_plugin *plugin;
+	const struct vmm_storage *st;
+	int r;
+
+	for (size_t i = 0; i < qc->ndisks; i++) {
+		if (qc->disks[i].none)
+			continue;
+		r = disk_plugin(storage, &qc->disks[i], vmm_ctx_node(ctx), &st, &plugin, err);
+		if (r == 0)
+			r = plugin->activate(ctx, st, err);
+		if (r < 0)
+			return vmm_err_prefix(err, r, "guest %u", id);
+	}
+	return 0;
+}
+
 static int
 do_start(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
 	 const void *arg, vmm_error_t *err)
 {
-	const struct vmm_storage_plugin *plugin;
-	const struct vmm_storage *st;
 	struct vmm_status status;
 	int r;
 
@@ -241,16 +268,10 @@ do_start(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_ru
 	if (status.state != VMM_STATE_STOPPED)
 		return vmm_err(err, -EALREADY, "guest %u already runs (QEMU pid %d, %s)", id,
 			       (int)status.pid, status.detail);
-	for (size_t i = 0; i < g->qc.ndisks; i++) {
-		if (g->qc.disks[i].none)
-			continue;
-		r = disk_plugin(g->storage, &g->qc.disks[i], vmm_ctx_node(ctx), &st, &plugin, err);
-		if (r == 0)
-			r = plugin->activate(ctx, st, err);
-		if (r < 0)
-			return vmm_err_prefix(err, r, "guest %u", id);
-	}
-	return vmm_qemu_launch(ctx, run, id, &g->qc, g->storage, err);
+	r = vmm_qemu_activate_disks(ctx, id, &g->qc, g->storage, err);
+	if (r < 0)
+		return r;
+	return vmm_qemu_launch(ctx, run, id, &g->qc, g->storage, VMM_LAUNCH_RUN, err);
 }
 
 static int
@@ -343,12 +364,21 @@ qemu_destroy(vmm_ctx_t *ctx, unsigned id, vmm_error_t *err)
 	return with_guest(ctx, id, do_destroy, NULL, err);
 }
 
-/* Offline: the volumes must be on shared storage the target node sees. */
+struct migrate_arg {
+	const char *target;
+	unsigned flags;
+};
+
+/*
+ * Offline, or live with VMM_MIGRATE_ONLINE when the guest runs; either way
+ * every volume must be on shared storage the target node sees.
+ */
 static int
 do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
 	   const void *arg, vmm_error_t *err)
 {
-	const char *target = arg;
+	const struct migrate_arg *m = arg;
+	const char *target = m->target;
 	const struct vmm_storage_plugin *plugin;
 	const struct vmm_storage *st;
 	struct vmm_status status;
@@ -360,14 +390,6 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 		return vmm_err(err, -EINVAL, "guest %u is already on node '%s'", id, target);
 	if (vmm_ctx_conf_dir(ctx, target, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
 		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", target, dir);
-	r = vmm_qemu_status_run(run, id, &status, err);
-	if (r < 0)
-		return r;
-	if (status.state != VMM_STATE_STOPPED)
-		return vmm_err(err, -EBUSY,
-			       "guest %u runs: live migration is not implemented yet; stop it "
-			       "first",
-			       id);
 	for (size_t i = 0; i < g->qc.ndisks; i++) {
 		const struct vmm_qemu_disk *d = &g->qc.disks[i];
 
@@ -387,6 +409,14 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 	if (r < 0)
 		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
 	snprintf(dest, sizeof(dest), "%s/%u.conf", dir, id);
+	r = vmm_qemu_status_run(run, id, &status, err);
+	if (r < 0)
+		return r;
+	if (status.state != VMM_STATE_STOPPED && !(m->flags & VMM_MIGRATE_ONLINE))
+		return vmm_err(err, -EBUSY,
+			       "guest %u runs: migrate it with --online, or stop it first", id);
+	if (status.state != VMM_STATE_STOPPED)
+		return vmm_qemu_migrate_live(ctx, id, run, target, g->path, dest, err);
 	/* One rename: the guest is on exactly one node at every moment. */
 	if (rename(g->path, dest) < 0)
 		return vmm_err(err, -errno, "rename %s to %s: %s", g->path, dest, strerror(errno));
@@ -396,40 +426,81 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 static int
 qemu_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags, vmm_error_t *err)
 {
-	if (flags & VMM_MIGRATE_ONLINE)
-		return vmm_err(err, -EOPNOTSUPP, "guest %u: live migration is not implemented yet",
-			       id);
-	return with_guest(ctx, id, do_migrate, target, err);
+	struct migrate_arg m = { .target = target, .flags = flags };
+
+	return with_guest(ctx, id, do_migrate, &m, err);
 }
 
+struct snap_arg {
+	const char *name;
+	unsigned flags;
+	char ***ret_names;
+};
+
 static int
-no_snapshots(unsigned id, vmm_error_t *err)
+do_snapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	    const void *arg, vmm_error_t *err)
 {
-	return vmm_err(err, -EOPNOTSUPP, "guest %u: snapshots are not implemented yet", id);
+	const struct snap_arg *s = arg;
+
+	return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
+				    s->flags & VMM_SNAPSHOT_VMSTATE, err);
 }
 
 static int
 qemu_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name, .flags = flags };
+
+	return with_guest(ctx, id, do_snapshot, &s, err);
+}
+
+static int
+do_rollback(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	    const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run,
+				      ((const struct snap_arg *)arg)->name, err);
 }
 
 static int
 qemu_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name };
+
+	return with_guest(ctx, id, do_rollback, &s, err);
+}
+
+static int
+do_delsnapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	       const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run,
+				    ((const struct snap_arg *)arg)->name, err);
 }
 
 static int
 qemu_delsnapshot(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .name = name };
+
+	return with_guest(ctx, id, do_delsnapshot, &s, err);
+}
+
+static int
+do_listsnapshots(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+		 const void *arg, vmm_error_t *err)
+{
+	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run,
+				  ((const struct snap_arg *)arg)->ret_names, err);
 }
 
 static int
 qemu_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
 {
-	return no_snapshots(id, err);
+	struct snap_arg s = { .ret_names = ret_names };
+
+	return with_guest(ctx, id, do_listsnapshots, &s, err);
 }
 
 static int

@@ -23,13 +23,16 @@ struct options {
 	bool online;
 	bool vmstate;
 	unsigned timeout_s;
+	const char *from;   /* migrate-incoming */
+	const char *listen; /* migrate-incoming */
 };
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmctl [--config-root DIR] [--node NAME] [--run-dir DIR] COMMAND ...\n"
+		"usage: vmctl [--config-root DIR] [--node NAME] [--run-dir DIR]\n"
+		"             [--remote-cmd COMMAND] COMMAND ...\n"
 		"  create ID [--KEY VALUE]...     e.g. --memory 512 --scsi0 local:4\n"
 		"  destroy ID\n"
 		"  start ID\n"
@@ -38,7 +41,7 @@ usage(FILE *out)
 		"  status ID [--output-format text|json]\n"
 		"  list [--output-format text|json]\n"
 		"  config ID\n"
-		"  migrate ID NODE [--online]\n"
+		"  migrate ID NODE [--online [--target-address ADDR]]\n"
 		"  snapshot ID NAME [--vmstate] | rollback ID NAME | delsnapshot ID NAME\n"
 		"  listsnapshot ID\n");
 }
@@ -59,6 +62,9 @@ parse_command_options(int argc, char **argv, struct options *opt)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "online", no_argument, NULL, 'l' },
 		{ "vmstate", no_argument, NULL, 'v' },
+		{ "target-address", required_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "listen", required_argument, NULL, 'L' },
 		{ 0 },
 	};
 	char *end;
@@ -91,6 +97,15 @@ parse_command_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'v':
 			opt->vmstate = true;
+			break;
+		case 'a':
+			opt->ctx.migrate_address = optarg;
+			break;
+		case 'f':
+			opt->from = optarg;
+			break;
+		case 'L':
+			opt->listen = optarg;
 			break;
 		default:
 			return -EINVAL;
@@ -221,7 +236,7 @@ run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct
 	const struct vmm_backend *b = vmm_backend_by_type("vm");
 	struct vmm_status st;
 	vmm_error_t err = { "" };
-	char *text = NULL, **names = NULL;
+	char *text = NULL, **names = NULL, uri[512];
 	unsigned id;
 	int r;
 
@@ -259,6 +274,14 @@ run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct
 		return cmd_config(ctx, b, id);
 	} else if (!strcmp(cmd, "migrate") && argc == 2) {
 		r = b->migrate(ctx, id, argv[1], opt->online ? VMM_MIGRATE_ONLINE : 0, &err);
+	} else if (!strcmp(cmd, "migrate-incoming") && argc == 1 && opt->from && opt->listen) {
+		r = vmm_qemu_incoming(ctx, id, opt->from, opt->listen, uri, sizeof(uri), &err);
+		if (r == 0)
+			printf("%s\n", uri);
+	} else if (!strcmp(cmd, "migrate-resume") && argc == 1) {
+		r = vmm_qemu_incoming_resume(ctx, id, &err);
+	} else if (!strcmp(cmd, "migrate-abort") && argc == 1) {
+		r = vmm_qemu_incoming_abort(ctx, id, &err);
 	} else if (!strcmp(cmd, "snapshot") && argc == 2) {
 		r = b->snapshot(ctx, id, argv[1], opt->vmstate ? VMM_SNAPSHOT_VMSTATE : 0, &err);
 	} else if (!strcmp(cmd, "rollback") && argc == 2) {
@@ -284,7 +307,8 @@ command_known(const char *cmd)
 	static const char *const cmds[] = { "create",	"destroy",  "start",	   "shutdown",
 					    "stop",	"status",   "list",	   "config",
 					    "migrate",	"snapshot", "rollback",	   "delsnapshot",
-					    "listsnapshot" };
+					    "listsnapshot", "migrate-incoming", "migrate-resume",
+					    "migrate-abort" };
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
 		if (!strcmp(cmds[i], cmd))
@@ -299,6 +323,7 @@ main(int argc, char **argv)
 		{ "config-root", required_argument, NULL, 'c' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "run-dir", required_argument, NULL, 'r' },
+		{ "remote-cmd", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -319,6 +344,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			opt.ctx.run_dir = optarg;
+			break;
+		case 'R':
+			opt.ctx.remote_cmd = optarg;
 			break;
 		case 'h':
 			usage(stdout);

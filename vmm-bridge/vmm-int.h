@@ -117,6 +117,11 @@ int vmm_ctx_list(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned **r
 
 const char *vmm_ctx_qemu_binary(const vmm_ctx_t *ctx);
 const char *vmm_ctx_qemu_img(const vmm_ctx_t *ctx);
+const char *vmm_ctx_mount(const vmm_ctx_t *ctx);
+const char *vmm_ctx_iscsiadm(const vmm_ctx_t *ctx);
+const char *vmm_ctx_remote_cmd(const vmm_ctx_t *ctx);
+/* NULL: resolve the target node's name. */
+const char *vmm_ctx_migrate_address(const vmm_ctx_t *ctx);
 
 /* ---- processes (proc.c) ---- */
 
@@ -128,11 +133,66 @@ const char *vmm_ctx_qemu_img(const vmm_ctx_t *ctx);
  */
 int vmm_proc_run(char *const argv[], char *out, size_t size);
 
+/*
+ * Run @argv and keep all of its stdout in *ret_out (caller frees, also on
+ * a non-zero exit) and the last line of its stderr in @errbuf.  Returns the
+ * exit status or -errno as vmm_proc_run.
+ */
+int vmm_proc_capture(char *const argv[], char **ret_out, char *errbuf, size_t errsize);
+
 /* ---- volumes (volume.c) ---- */
 
 /* "<storage>:<volume>" split; -EINVAL when there is no storage part. */
 int vmm_volid_split(const char *volid, char *ret_storage, size_t storage_size,
 		    const char **ret_volume);
+
+/* ---- network storage through the host kernel (storage-kernel.c) ---- */
+
+/* Where an nfs storage is mounted: its "path", else /mnt/pve/<id>. */
+int vmm_nfs_mount_point(const struct vmm_storage *st, char *buf, size_t size);
+
+/* mount -t nfs -o vers=3,hard,tcp SERVER:EXPORT MNT; -EINVAL, -ENOMEM. */
+int vmm_nfs_mount_argv(const char *mount_binary, const struct vmm_storage *st, const char *mnt,
+		       struct vmm_argv *ret);
+
+/* The portal with its port ("host" -> "host:3260"). */
+int vmm_iscsi_portal(const struct vmm_storage *st, char *buf, size_t size);
+
+/* iscsiadm --mode node --targetname T --portal P --login. */
+int vmm_iscsi_login_argv(const char *iscsiadm, const struct vmm_storage *st,
+			 struct vmm_argv *ret);
+
+/* /dev/disk/by-path/ip-<portal>-iscsi-<target>-lun-<lun>. */
+int vmm_iscsi_device(const struct vmm_storage *st, unsigned lun, char *buf, size_t size);
+
+/* "lun<N>" -> N (0..16383); -EINVAL. */
+int vmm_lun_parse(const char *volume, unsigned *ret_lun);
+
+/* Whether the text of a /proc/self/mountinfo lists @path as a mount point. */
+bool vmm_mountinfo_has(const char *mountinfo, const char *path);
+bool vmm_is_mounted(const char *path);
+
+/* Mount @st at its mount point unless it is mounted; errors quote mount(8). */
+int vmm_nfs_kernel_mount(vmm_ctx_t *ctx, const struct vmm_storage *st, vmm_error_t *err);
+
+/* Log in to @st's target; an existing session is fine. */
+int vmm_iscsi_kernel_login(vmm_ctx_t *ctx, const struct vmm_storage *st, vmm_error_t *err);
+
+/* ---- NFS in user space (nfs-client.c, libnfs) ---- */
+
+typedef struct vmm_nfs vmm_nfs_t;
+
+/* Mount @st's export in user space (NFSv3).  Paths below are in the export. */
+int vmm_nfs_open(const struct vmm_storage *st, vmm_nfs_t **ret, vmm_error_t *err);
+void vmm_nfs_close(vmm_nfs_t *c);
+/* 1 when @path exists, 0 when not, -errno. */
+int vmm_nfs_exists(vmm_nfs_t *c, const char *path, vmm_error_t *err);
+/* mkdir; an existing directory is fine. */
+int vmm_nfs_mkdir(vmm_nfs_t *c, const char *path, vmm_error_t *err);
+/* unlink; a missing file is fine. */
+int vmm_nfs_unlink(vmm_nfs_t *c, const char *path, vmm_error_t *err);
+void vmm_nfs_rmdir_if_empty(vmm_nfs_t *c, const char *path);
+int vmm_nfs_size(vmm_nfs_t *c, uint64_t *ret_total, uint64_t *ret_used, vmm_error_t *err);
 
 /* ---- the QEMU guest config (qemu-conf.c) ---- */
 
@@ -198,6 +258,8 @@ struct vmm_qemu_paths {
 	const char *qmp;     /* QMP socket */
 	const char *pidfile;
 	bool kvm;	     /* /dev/kvm usable */
+	bool paused;	     /* -S: the guest's CPUs wait for QMP cont */
+	bool incoming;	     /* paused, waiting for a migration (-incoming defer) */
 };
 
 /*
@@ -260,10 +322,55 @@ int vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err)
 int vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_status *ret,
 			vmm_error_t *err);
 
+enum vmm_launch {
+	VMM_LAUNCH_RUN,
+	VMM_LAUNCH_PAUSED,   /* CPUs stopped until QMP cont */
+	VMM_LAUNCH_INCOMING, /* paused, waiting for a live migration (migrate-incoming) */
+};
+
 /* Start QEMU for @qc; returns once QEMU runs (it daemonizes when ready). */
 int vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		    const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
-		    vmm_error_t *err);
+		    enum vmm_launch how, vmm_error_t *err);
+
+/* Activate the storages of @qc's disks on this node. */
+int vmm_qemu_activate_disks(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			    const vmm_storage_cfg_t *storage, vmm_error_t *err);
+
+/* ---- snapshots (qemu-snapshot.c); the caller holds the guest's lock ---- */
+
+int vmm_qemu_snap_create(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			 const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			 const char *name, bool vmstate, vmm_error_t *err);
+int vmm_qemu_snap_rollback(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			   const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			   const char *name, vmm_error_t *err);
+int vmm_qemu_snap_delete(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+			 const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+			 const char *name, vmm_error_t *err);
+int vmm_qemu_snap_list(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+		       const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+		       char ***ret_names, vmm_error_t *err);
+
+/* ---- live migration (qemu-migrate.c; the backend's rules in qemu.c) ---- */
+
+/*
+ * Parse guest config @path as the backend does (with storage.cfg) into
+ * @qc; *ret_storage is the storage.cfg it was checked against.
+ */
+int vmm_qemu_load_path(vmm_ctx_t *ctx, const char *path, struct vmm_qemu_conf *qc,
+		       vmm_storage_cfg_t **ret_storage, vmm_error_t *err);
+
+/*
+ * Move running guest @id to @target live: a paused QEMU waits there (the
+ * target's vmctl migrate-incoming, run through the remote command), QMP
+ * migrate, wait for completion, rename @conf_path to @dest_path, resume
+ * the target, quit the source.  The caller holds the guest's lock and has
+ * checked the storage.
+ */
+int vmm_qemu_migrate_live(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_run *run,
+			  const char *target, const char *conf_path, const char *dest_path,
+			  vmm_error_t *err);
 
 /* ACPI power button, wait @timeout_ms, then vmm_qemu_kill: 0 or 1 (killed). */
 int vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout_ms,
@@ -276,5 +383,7 @@ int vmm_qemu_kill(const struct vmm_qemu_run *run, unsigned id, vmm_error_t *err)
 
 extern const struct vmm_backend vmm_backend_qemu;
 extern const struct vmm_storage_plugin vmm_storage_dir;
+extern const struct vmm_storage_plugin vmm_storage_nfs;
+extern const struct vmm_storage_plugin vmm_storage_iscsi;
 
 #endif /* CLUSTERHA_VMM_INT_H */

@@ -39,6 +39,13 @@ struct vmm_ctx_options {
 	const char *run_dir;	 /* NULL: /run/clusterha; sockets and pid files */
 	const char *qemu_binary; /* NULL: qemu-system-x86_64 from $PATH */
 	const char *qemu_img;	 /* NULL: qemu-img from $PATH */
+	const char *mount;	 /* NULL: mount from $PATH (kernel NFS access) */
+	const char *iscsiadm;	 /* NULL: iscsiadm from $PATH (kernel iSCSI access) */
+	/* Live migration: how to run "vmctl ..." on another node, as a command
+	 * that gets the node name, then the command (NULL: "ssh -o
+	 * BatchMode=yes"); and the target's address (NULL: its name resolved). */
+	const char *remote_cmd;
+	const char *migrate_address;
 };
 
 /*
@@ -168,6 +175,20 @@ int vmm_guest_conf_path(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsig
  */
 int vmm_guest_conf_get(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
 		       const char *key, char *buf, size_t size, vmm_error_t *err);
+
+/*
+ * The target node's side of a live migration of QEMU guest @id, whose
+ * config is still on node @from (vmctl runs these for the source node).
+ * incoming: start a paused QEMU for it that listens on @addr; the URI to
+ *           migrate to goes to @ret_uri.  -EALREADY when one runs here.
+ * resume:   run the migrated guest, once its config is on this node.
+ * abort:    remove the waiting QEMU of a migration that failed; refused
+ *           (-EBUSY) for a guest configured on this node.
+ */
+int vmm_qemu_incoming(vmm_ctx_t *ctx, unsigned id, const char *from, const char *addr,
+		      char *ret_uri, size_t size, vmm_error_t *err);
+int vmm_qemu_incoming_resume(vmm_ctx_t *ctx, unsigned id, vmm_error_t *err);
+int vmm_qemu_incoming_abort(vmm_ctx_t *ctx, unsigned id, vmm_error_t *err);
 
 /* Free a NULL-terminated string array; NULL does nothing. */
 void vmm_strv_free(char **strv);

@@ -41,6 +41,10 @@ LAB_TESTS += \
 	tests/lab/vmm-acpi-timeout.test \
 	tests/lab/vmm-node-rule.test
 
+# The lab NAS: NFSv3 and iSCSI served in user space.
+LAB_TESTS += tests/lab/nas.test tests/lab/vmm-nas.test tests/lab/vmm-migrate.test \
+	tests/lab/vmm-snapshot.test
+
 TEST_EXTENSIONS += .test
 # The lab starts the daemons of this build tree.
 AM_TESTS_ENVIRONMENT += LAB_BUILD_DIR='$(abs_top_builddir)'; export LAB_BUILD_DIR;

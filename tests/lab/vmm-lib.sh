@@ -59,3 +59,67 @@ vmm_field() {
 vmm_pid_alive() {
 	grep -Eq '^State:[[:space:]]+[^Z]' "/proc/$1/status" 2>/dev/null
 }
+
+# For tests on lab nodes with the lab's NAS: a bare lab of two nodes (no
+# cluster is needed: the config root is the test's own directory, which
+# every node sees), and storage.cfg with the NAS's storages beside local.
+vmm_lab_init() {
+	for tool in ganesha.nfsd rpcbind tgtd; do
+		command -v "$tool" >/dev/null || skip "'$tool' is not installed (run tools/install-deps)"
+	done
+	# QEMU names nfs and iscsi among its formats even when their modules are missing.
+	compgen -G '/usr/lib/*/qemu/block-nfs.so' >/dev/null &&
+		compgen -G '/usr/lib/*/qemu/block-iscsi.so' >/dev/null ||
+		skip "QEMU's nfs and iscsi drivers are missing (package qemu-block-extra)"
+	lab_test_init "$1"
+	vmm_test_init
+	# Both traps: the lab's and the QEMUs'.
+	trap 'vmm_lab_cleanup' EXIT
+	lab up -n 2 --bare >/dev/null
+	[[ $(lab status) == *$'\nnas '* ]] || fail "the lab has no NAS"
+	NAS=10.77.0.250
+	NAS_IQN=iqn.2026-11.invalid.clusterha:$LAB_NAME
+	NAS_EXPORT_DIR=/var/lib/clusterha-lab/$LAB_NAME/nas/export
+	cat >>"$VMM_DIR/root/storage.cfg" <<EOT
+nfs: nas-nfs
+	server $NAS
+	export /export
+	access qemu
+iscsi: nas-iscsi
+	portal $NAS
+	target $NAS_IQN
+	access qemu
+EOT
+}
+
+vmm_lab_cleanup() {
+	local rc=$? pid
+	# Nothing here may end the clean-up early: the lab must go down.
+	set +e
+	for pid in "${VMM_PIDS[@]}" $(cat "$VMM_DIR"/run*/qemu/*.pid 2>/dev/null); do
+		vmm_pid_alive "$pid" && kill -9 "$pid" 2>/dev/null
+	done
+	rm -rf "$VMM_DIR"
+	# lab_test_cleanup takes the test's status from $?.
+	(exit "$rc")
+	lab_test_cleanup
+}
+
+# vmctl inside lab node NODE, as that node.
+vmctl_on() {
+	local node=$1
+	shift
+	lab exec "$node" "$VMM_BUILD/vmm-bridge/vmctl" --config-root "$VMM_DIR/root" \
+		--node "$node" --run-dir "$VMM_DIR/run-$node" "$@"
+}
+
+# Start guest ID on NODE and remember its QEMU's PID for the clean-up.
+vmm_start_on() {
+	vmctl_on "$1" start "$2" || fail "vmctl start $2 on $1 failed"
+	VMM_PIDS+=("$(cat "$VMM_DIR/run-$1/qemu/$2.pid")")
+}
+
+vmm_field_on() {
+	vmctl_on "$1" status "$2" --output-format json |
+		sed -n "s/.*\"$3\":\\(\"\\([^\"]*\\)\"\\|\\([^,}]*\\)\\).*/\\2\\3/p"
+}

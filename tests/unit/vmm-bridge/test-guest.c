@@ -236,12 +236,62 @@ test_offline_migration_is_one_rename(void **state)
 
 	assert_int_equal(f->vm->create(f->ctx, 100, "scsi0: shared:1\n", &err), 0);
 	assert_int_equal(f->vm->migrate(f->ctx, 100, "n3", 0, &err), -ENOENT);
-	assert_int_equal(f->vm->migrate(f->ctx, 100, "n2", VMM_MIGRATE_ONLINE, &err), -EOPNOTSUPP);
-	assert_int_equal(f->vm->migrate(f->ctx, 100, "n2", 0, &err), 0);
+	/* --online on a stopped guest: nothing runs, so it moves offline. */
+	assert_int_equal(f->vm->migrate(f->ctx, 100, "n2", VMM_MIGRATE_ONLINE, &err), 0);
 	assert_false(exists(f, "root/nodes/n1/qemu/100.conf"));
 	assert_true(exists(f, "root/nodes/n2/qemu/100.conf"));
 	/* Now it is n2's: this node may not start it. */
 	assert_int_equal(f->vm->start(f->ctx, 100, &err), -EREMOTE);
+}
+
+/* Snapshots need qcow2 on every disk and a sane name; checked before any work. */
+static void
+test_snapshot_refusals(void **state)
+{
+	struct fixture *f = *state;
+	vmm_error_t err = { "" };
+	char **names = NULL;
+
+	assert_int_equal(f->vm->create(f->ctx, 100,
+				       "scsi0: shared:1\nvirtio1: shared:1,format=raw\n"
+				       "ide2: none,media=cdrom\n",
+				       &err),
+			 0);
+	assert_int_equal(f->vm->snapshot(f->ctx, 100, "s1", VMM_SNAPSHOT_VMSTATE, &err),
+			 -EOPNOTSUPP);
+	assert_string_equal(err.msg, "guest 100: virtio1 is a raw volume "
+				     "(shared:100/vm-100-disk-0.raw); snapshots need qcow2 on every "
+				     "disk");
+	assert_int_equal(f->vm->rollback(f->ctx, 100, "s1", &err), -EOPNOTSUPP);
+	assert_int_equal(f->vm->listsnapshots(f->ctx, 100, &names, &err), -EOPNOTSUPP);
+	assert_null(names);
+	assert_int_equal(f->vm->create(f->ctx, 101, "scsi0: shared:1\n", &err), 0);
+	assert_int_equal(f->vm->snapshot(f->ctx, 101, "1st", 0, &err), -EINVAL);
+	assert_string_equal(err.msg, "'1st' is not a snapshot name (a letter, then letters, "
+				     "digits, '-', '_'; at most 40)");
+	assert_int_equal(f->vm->delsnapshot(f->ctx, 101, "a b", &err), -EINVAL);
+}
+
+/* The target side of a live migration never touches a guest of its own. */
+static void
+test_incoming_side_guards(void **state)
+{
+	struct fixture *f = *state;
+	vmm_error_t err = { "" };
+	char uri[128];
+
+	assert_int_equal(f->vm->create(f->ctx, 100, "scsi0: shared:1\n", &err), 0);
+	assert_int_equal(vmm_qemu_incoming_abort(f->ctx, 100, &err), -EBUSY);
+	assert_string_equal(err.msg, "guest 100 is configured on this node: not removed");
+	assert_int_equal(vmm_qemu_incoming(f->ctx, 100, "n1", "127.0.0.1", uri, sizeof(uri), &err),
+			 -EINVAL);
+	assert_string_equal(err.msg, "guest 100 cannot migrate from this node to itself");
+	assert_int_equal(vmm_qemu_incoming(f->ctx, 100, "n2", "127.0.0.1", uri, sizeof(uri), &err),
+			 -EREMOTE);
+	assert_string_equal(err.msg, "guest 100 is a 'vm' guest on node 'n1', not a vm on node 'n2'");
+	/* Nothing waits here to resume. */
+	assert_int_equal(vmm_qemu_incoming_resume(f->ctx, 100, &err), -EINVAL);
+	assert_string_equal(err.msg, "guest 100: no migrated QEMU waits here (stopped)");
 }
 
 static void
@@ -295,6 +345,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failed_create_frees_what_it_allocated, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_allocates_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incoming_side_guards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_migration_is_one_rename, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_offline_migration_refuses_unshared_disks, setup,

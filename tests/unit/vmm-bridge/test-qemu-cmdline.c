@@ -32,7 +32,7 @@ static const struct vmm_qemu_paths paths = {
 };
 
 static int
-build(const char *text, bool kvm, struct vmm_argv *argv, vmm_error_t *err)
+build_paths(const char *text, bool kvm, bool incoming, struct vmm_argv *argv, vmm_error_t *err)
 {
 	struct vmm_ctx_options opt = { .config_root = "/nonexistent", .node = "n1" };
 	struct vmm_qemu_paths p = paths;
@@ -43,6 +43,7 @@ build(const char *text, bool kvm, struct vmm_argv *argv, vmm_error_t *err)
 	int r;
 
 	p.kvm = kvm;
+	p.incoming = incoming;
 	assert_int_equal(vmm_ctx_new(&opt, &ctx, err), 0);
 	assert_int_equal(vmm_storage_cfg_parse("storage.cfg", storage_text, &storage, err), 0);
 	assert_int_equal(vmm_conf_parse("100.conf", text, &conf, err), 0);
@@ -52,6 +53,12 @@ build(const char *text, bool kvm, struct vmm_argv *argv, vmm_error_t *err)
 	vmm_storage_cfg_free(storage);
 	vmm_ctx_free(ctx);
 	return r;
+}
+
+static int
+build(const char *text, bool kvm, struct vmm_argv *argv, vmm_error_t *err)
+{
+	return build_paths(text, kvm, false, argv, err);
 }
 
 static void
@@ -148,6 +155,31 @@ test_minimal_guest_without_kvm(void **state)
 	vmm_argv_free(&argv);
 }
 
+/* The target of a live migration: paused, waiting for migrate-incoming. */
+static void
+test_incoming_guest_waits_paused(void **state)
+{
+	static const char *const want[] = {
+		"qemu-system-x86_64",
+		"-name", "vm,debug-threads=on",
+		"-no-user-config", "-nodefaults", "-display", "none",
+		"-chardev", "socket,id=qmp,server=on,wait=off,path=/run/x/qemu/100.qmp",
+		"-mon", "chardev=qmp,mode=control",
+		"-pidfile", "/run/x/qemu/100.pid", "-daemonize",
+		"-machine", "pc,accel=kvm", "-cpu", "kvm64", "-m", "512",
+		"-smp", "1,sockets=1,cores=1,maxcpus=1",
+		"-S", "-incoming", "defer",
+		"-device", "ide-cd,bus=ide.1,unit=0,id=ide2",
+		NULL,
+	};
+	struct vmm_argv argv;
+	vmm_error_t err = { "" };
+
+	assert_int_equal(build_paths("ide2: none,media=cdrom\n", true, true, &argv, &err), 0);
+	assert_argv(&argv, want);
+	vmm_argv_free(&argv);
+}
+
 static void
 test_disk_on_storage_of_another_node_is_refused(void **state)
 {
@@ -174,6 +206,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_guest),
 		cmocka_unit_test(test_minimal_guest_without_kvm),
+		cmocka_unit_test(test_incoming_guest_waits_paused),
 		cmocka_unit_test(test_disk_on_storage_of_another_node_is_refused),
 		cmocka_unit_test(test_commas_in_paths_are_doubled),
 	};
