@@ -129,6 +129,14 @@ cfs_store_open(const char *path, bool fsync_each_commit, cfs_store_t **ret_store
 		return -ENOMEM;
 	r = sql_errno(sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 				      NULL));
+	/*
+	 * Only clusterd uses the database: one lock held from the first
+	 * access to the close spares every commit its lock and unlock calls,
+	 * keeps the WAL index in memory, and keeps any other process out
+	 * (SQLITE_BUSY) while it runs.
+	 */
+	if (r == 0)
+		r = exec_sql(s->db, "PRAGMA locking_mode=EXCLUSIVE");
 	if (r < 0)
 		goto error;
 	r = check_integrity(s->db);
