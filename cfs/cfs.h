@@ -389,10 +389,11 @@ struct cfs_group_ops {
 	uint64_t (*now)(void *ctx);
 	/*
 	 * May be NULL.  Told that the entry at @path may have changed: after a
-	 * delivered change was applied (only when it succeeded),
-	 * and with "/" after a synchronisation replaced the tree.
+	 * delivered change was applied (only when it succeeded), @own when
+	 * this member sent it, and with "/" after a synchronisation replaced
+	 * the tree.
 	 */
-	void (*changed)(void *ctx, const char *path);
+	void (*changed)(void *ctx, const char *path, bool own);
 	void *ctx;
 };
 

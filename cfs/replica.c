@@ -199,9 +199,9 @@ deliver_op(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
 	if (err == 0 && cfs_path_is_lock(op.path))
 		lock_seen_changed(r, op.path);
 	if (err == 0 && r->ops.changed) {
-		r->ops.changed(r->ops.ctx, op.path);
+		r->ops.changed(r->ops.ctx, op.path, nodeid == r->nodeid);
 		if (op.path2)
-			r->ops.changed(r->ops.ctx, op.path2);
+			r->ops.changed(r->ops.ctx, op.path2, nodeid == r->nodeid);
 	}
 	if (nodeid == r->nodeid && request_list_take(&r->sent, op.request, &req)) {
 		req.result = err;

@@ -392,7 +392,7 @@ rebuild_from_source(struct cfs_replica *r, const struct member *src, const struc
 	r->tree = tree;
 	cfs_tree_set_observer(r->tree, &obs);
 	if (r->ops.changed)
-		r->ops.changed(r->ops.ctx, "/");
+		r->ops.changed(r->ops.ctx, "/", false);
 	return 0;
 }
 

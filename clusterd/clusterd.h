@@ -15,6 +15,8 @@
 
 #include "cfs/cfs.h"
 
+struct fuse;
+
 /* Called when the daemon can no longer go on safely; it then exits 1. */
 typedef void (*cd_fatal_fn)(void *ctx, const char *why);
 
@@ -39,7 +41,8 @@ void cd_group_attach(cd_group_t *g, cfs_replica_t *replica, pthread_rwlock_t *tr
 struct cfs_group_ops cd_group_ops(cd_group_t *g);
 
 /* Tell @fn about every path a delivered change touched (see cfs_group_ops). */
-void cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path), void *ctx);
+void cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path, bool own),
+			 void *ctx);
 
 /* The lowest node id of the current membership; 0 before the first. */
 uint32_t cd_group_lowest_member(const cd_group_t *g);
@@ -77,11 +80,13 @@ int cd_cconf_version(const char *text, size_t len, uint64_t *ret_version);
 typedef struct cd_quorum cd_quorum_t;
 
 /*
- * Follow corosync's quorum and tell @replica (borrowed) every change;
- * @local_nodeid is this node's corosync id.
+ * Follow corosync's quorum and tell @replica (borrowed) every change, with
+ * @tree_lock held for writing (FUSE threads read the quorum state under
+ * it); @local_nodeid is this node's corosync id.
  */
-int cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, uint32_t local_nodeid,
-		   cd_fatal_fn fatal, void *fatal_ctx, cd_quorum_t **ret_quorum);
+int cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, pthread_rwlock_t *tree_lock,
+		   uint32_t local_nodeid, cd_fatal_fn fatal, void *fatal_ctx,
+		   cd_quorum_t **ret_quorum);
 void cd_quorum_close(cd_quorum_t *q);
 
 /* The .members document (see cfs_members_json()), new; NULL on ENOMEM. */
@@ -145,20 +150,63 @@ extern const struct cd_virtual_file cd_virtual_files[];
 /* The virtual file at @path, or NULL. */
 const struct cd_virtual_file *cd_virtual_find(const char *path);
 
+/* ------------------------------------------------------- pagecache.c */
+
+typedef struct cd_pagecache cd_pagecache_t;
+
+int cd_pagecache_new(cd_pagecache_t **ret_pc);
+void cd_pagecache_free(cd_pagecache_t *pc);
+
+/*
+ * An open of @path, whose content in the tree is at @version: may the
+ * kernel keep the pages it cached for it?  Thread-safe.
+ */
+bool cd_pagecache_open(cd_pagecache_t *pc, const char *path, uint64_t version, bool writable);
+
+/* The close of a handle that cd_pagecache_open() was told about. */
+void cd_pagecache_release(cd_pagecache_t *pc, const char *path, bool writable);
+
+/* ------------------------------------------------------ invalidate.c */
+
+typedef struct cd_invalidator cd_invalidator_t;
+
+/* Start the thread that drops the kernel's cache of changed paths of @fuse. */
+int cd_invalidator_start(struct fuse *fuse, cd_invalidator_t **ret_inv);
+
+/* Stop the thread; what is still queued is dropped.  NULL is ignored. */
+void cd_invalidator_stop(cd_invalidator_t *inv);
+
+/* Queue @path; returns at once.  Thread-safe. */
+void cd_invalidator_push(cd_invalidator_t *inv, const char *path);
+
+/* Queue every path of @tree, which the caller holds still. */
+void cd_invalidator_push_tree(cd_invalidator_t *inv, const cfs_tree_t *tree);
+
 /* -------------------------------------------------------------- fs.c */
 
 typedef struct cd_fs cd_fs_t;
 
+struct cd_fs_config {
+	const char *mount_point;
+	const char *node_name;	  /* this node, for the "local" link */
+	struct cfs_limits limits;
+	unsigned lock_lease_s;	  /* mkdir takes over a lock not renewed this long */
+	unsigned cache_timeout_s; /* the kernel may trust names and attributes this long */
+};
+
 /*
- * Mount the tree of @replica at @mount_point and serve it from FUSE threads:
- * reads under @tree_lock (held for reading), everything else through
- * @bridge.  @node_name names this node for the "local" link; @quorum
- * provides the .members file; mkdir takes over a lock that this node has
- * not seen renewed for @lock_lease_s seconds.
+ * Mount the tree of @replica as @config says and serve it from FUSE
+ * threads: reads under @tree_lock (held for reading), everything else
+ * through @bridge; @quorum provides the .members file.
  */
-int cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-		unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum,
+int cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum_t *quorum,
 		cd_bridge_t *bridge, pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs);
+
+/*
+ * Another node changed the entry at @path, or anything if it is "/": drop
+ * what the kernel cached for it.  Called on the loop thread; @fs may be NULL.
+ */
+void cd_fs_changed(void *fs, const char *path);
 
 /* Stop reading the replica (before it is freed): reads fail -ESHUTDOWN. */
 void cd_fs_detach(cd_fs_t *fs);

@@ -40,7 +40,10 @@ struct cd_fs {
 	cfs_replica_t *replica;
 	cd_quorum_t *quorum;
 	cd_bridge_t *bridge;
+	cd_pagecache_t *pagecache;
+	cd_invalidator_t *invalidator;
 	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
+	unsigned cache_timeout_s; /* see fs_init() */
 	/*
 	 * Held for reading by FUSE threads while they read the tree, for
 	 * writing by the loop thread while corosync deliveries change it
@@ -71,6 +74,7 @@ struct fs_job {
 	struct cfs_op op;
 	char *data; /* open: the content copied out */
 	size_t size;
+	bool truncating; /* open with O_TRUNC: the content is not needed */
 	char **names; /* readdir */
 	size_t n_names;
 	int (*read)(struct fs_job *j); /* a tree read run on the loop thread */
@@ -171,7 +175,7 @@ read_stat(struct fs_job *j)
 	return r;
 }
 
-/* Copy the whole content of j->path out of the tree. */
+/* Copy the whole content of j->path out of the tree, unless truncating. */
 static int
 read_all(struct fs_job *j)
 {
@@ -180,11 +184,11 @@ read_all(struct fs_job *j)
 
 	if (r == 0 && j->st.type == CFS_DIR)
 		r = -EISDIR;
-	if (r == 0 && j->st.size) {
+	if (r == 0 && j->st.size && !j->truncating) {
 		j->data = malloc(j->st.size);
 		r = j->data ? (int)cfs_tree_read(tree, j->path, j->data, j->st.size, 0) : -ENOMEM;
 	}
-	j->size = r >= 0 ? j->st.size : 0;
+	j->size = r >= 0 && !j->truncating ? j->st.size : 0;
 	return r < 0 ? r : 0;
 }
 
@@ -258,12 +262,12 @@ run_generate(struct cd_job *job)
 	cd_job_finish(j->fs->bridge, job, j->data ? 0 : -ENOMEM);
 }
 
-static void
-run_writable(struct cd_job *job)
+/* read_all() for a writer, refused at open, not at close, without
+ * quorum: editors report it best there. */
+static int
+read_all_writable(struct fs_job *j)
 {
-	struct fs_job *j = (struct fs_job *)job;
-
-	cd_job_finish(j->fs->bridge, job, cfs_replica_writable(j->fs->replica) ? 0 : -EROFS);
+	return cfs_replica_writable(j->fs->replica) ? read_all(j) : -EROFS;
 }
 
 /* Run @run for @j on the loop thread and wait for it. */
@@ -428,20 +432,23 @@ fs_open(const char *path, struct fuse_file_info *fi)
 {
 	cd_fs_t *fs = fs_self();
 	bool writable = (fi->flags & O_ACCMODE) != O_RDONLY;
-	struct fs_job j = { .path = path };
+	struct fs_job j = { .path = path, .truncating = fi->flags & O_TRUNC };
 	struct handle *h;
 	int r;
 
 	j.vf = cd_virtual_find(path);
 	if (j.vf && writable)
 		return -EACCES;
-	/* Refuse a writer at open, not at close: editors report it best there. */
-	if (writable && (r = call(fs, &j, run_writable)) < 0)
-		return r;
-	r = j.vf ? call(fs, &j, run_generate) : read_tree(fs, &j, read_all);
+	r = j.vf ? call(fs, &j, run_generate)
+		 : read_tree(fs, &j, writable ? read_all_writable : read_all);
+	/* The kernel only opens names it knows: another node removed this
+	 * one.  ESTALE makes it look the name up again, and create it if
+	 * asked to, rather than fail a create with ENOENT. */
+	if (r == -ENOENT)
+		return -ESTALE;
 	if (r < 0)
 		return r;
-	if (fi->flags & O_TRUNC) {
+	if (j.vf && j.truncating) {
 		free(j.data);
 		j.data = NULL;
 		j.size = 0;
@@ -452,6 +459,10 @@ fs_open(const char *path, struct fuse_file_info *fi)
 		return -ENOMEM;
 	}
 	h->dirty = (fi->flags & O_TRUNC) && j.st.size > 0;
+	if (j.vf)
+		fi->direct_io = 1; /* generated anew each time: never cache it */
+	else
+		fi->keep_cache = cd_pagecache_open(fs->pagecache, path, j.st.version, writable);
 	fi->fh = (uintptr_t)h;
 	return 0;
 }
@@ -467,6 +478,7 @@ fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	h = handle_new(path, NULL, 0, true);
 	if (!h)
 		return -ENOMEM;
+	(void)cd_pagecache_open(fs_self()->pagecache, path, 0, true);
 	fi->fh = (uintptr_t)h;
 	return 0;
 }
@@ -571,6 +583,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 	if (r < 0)
 		qb_log(LOG_WARNING, "changes to '%s' were lost at close: %s", h->path,
 		       strerror(-r));
+	cd_pagecache_release(fs_self()->pagecache, h->path, h->writable);
 	handle_free(h);
 	return 0;
 }
@@ -709,10 +722,24 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	cfg->use_ino = 1;
+	/* A read-only close has nothing to publish: spare it the round trip. */
+	cfg->no_rofd_flush = 1;
 	cfg->hard_remove = 1;
-	/* Remote changes must show at once: no attribute or name caching. */
-	cfg->entry_timeout = 0;
-	cfg->attr_timeout = 0;
+	/*
+	 * The kernel may keep names and attributes for a while (a second by
+	 * default): other nodes' changes are invalidated as they are applied
+	 * (cd_fs_changed()), a name another node removed is looked up again
+	 * when opening it says ESTALE, and mkdir(2) and O_EXCL always look up
+	 * afresh, so cluster locks are taken at once.  What the timeout
+	 * bounds: how long stat(2) may still show a name another node
+	 * removed, a lock that expired without a change, or an entry a
+	 * synchronisation removed.  Unknown names are never cached: another
+	 * node's new file shows at once.
+	 */
+	cd_fs_t *fs = fuse_get_context()->private_data;
+
+	cfg->entry_timeout = fs->cache_timeout_s;
+	cfg->attr_timeout = fs->cache_timeout_s;
 	cfg->negative_timeout = 0;
 	return fuse_get_context()->private_data;
 }
@@ -768,25 +795,29 @@ detach_stale_mount(const char *mount_point)
 }
 
 int
-cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_limits *limits,
-	    unsigned lock_lease_s, cfs_replica_t *replica, cd_quorum_t *quorum, cd_bridge_t *bridge,
-	    pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs)
+cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum_t *quorum,
+	    cd_bridge_t *bridge, pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs)
 {
 	char prog[] = "clusterd", opt[] = "-o",
 	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
 	char *argv[] = { prog, opt, mount_opts, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	const char *mount_point = config->mount_point;
 	cd_fs_t *fs = calloc(1, sizeof(*fs));
 	int r = -ENOMEM;
 
-	if (!fs || !(fs->node_name = strdup(node_name)))
+	if (!fs || !(fs->node_name = strdup(config->node_name)))
 		goto error;
-	fs->limits = *limits;
-	fs->lock_lease_ns = (uint64_t)lock_lease_s * 1000000000u;
+	fs->limits = config->limits;
+	fs->lock_lease_ns = (uint64_t)config->lock_lease_s * 1000000000u;
+	fs->cache_timeout_s = config->cache_timeout_s;
 	fs->replica = replica;
 	fs->tree_lock = tree_lock;
 	fs->quorum = quorum;
 	fs->bridge = bridge;
+	r = cd_pagecache_new(&fs->pagecache);
+	if (r < 0)
+		goto error;
 	detach_stale_mount(mount_point);
 	fs->fuse = fuse_new(&args, &fs_operations, sizeof(fs_operations), fs);
 	fuse_opt_free_args(&args);
@@ -795,8 +826,15 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 		goto error;
 	if (fuse_mount(fs->fuse, mount_point) != 0)
 		goto error;
+	r = cd_invalidator_start(fs->fuse, &fs->invalidator);
+	if (r < 0) {
+		fuse_unmount(fs->fuse);
+		goto error;
+	}
 	r = -pthread_create(&fs->thread, NULL, fs_thread, fs);
 	if (r < 0) {
+		cd_invalidator_stop(fs->invalidator);
+		fs->invalidator = NULL;
 		fuse_unmount(fs->fuse);
 		goto error;
 	}
@@ -807,6 +845,26 @@ cd_fs_start(const char *mount_point, const char *node_name, const struct cfs_lim
 error:
 	cd_fs_stop(fs);
 	return r;
+}
+
+void
+cd_fs_changed(void *data, const char *path)
+{
+	cd_fs_t *fs = data;
+	struct cfs_stat st;
+
+	if (!fs || !fs->invalidator || !fs->replica)
+		return;
+	if (!strcmp(path, "/"))
+		cd_invalidator_push_tree(fs->invalidator, cfs_replica_tree(fs->replica));
+	/*
+	 * A removed name keeps its cached attributes: were they dropped, the
+	 * kernel would ask for them before opening the name, get ENOENT and
+	 * fail even a create.  Kept, it sends the open, which says ESTALE,
+	 * and the kernel looks the name up afresh (see fs_open()).
+	 */
+	else if (cfs_tree_stat(cfs_replica_tree(fs->replica), path, &st) == 0)
+		cd_invalidator_push(fs->invalidator, path);
 }
 
 void
@@ -829,8 +887,10 @@ cd_fs_stop(cd_fs_t *fs)
 		fuse_unmount(fs->fuse);
 		pthread_join(fs->thread, NULL);
 	}
+	cd_invalidator_stop(fs->invalidator);
 	if (fs->fuse)
 		fuse_destroy(fs->fuse);
+	cd_pagecache_free(fs->pagecache);
 	free(fs->node_name);
 	free(fs);
 }

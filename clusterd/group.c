@@ -32,7 +32,7 @@ struct cd_group {
 	void *fatal_ctx;
 	bool failed;
 	uint32_t lowest_member; /* of the current membership; 0 before the first */
-	void (*changed)(void *ctx, const char *path);
+	void (*changed)(void *ctx, const char *path, bool own);
 	void *changed_ctx;
 };
 
@@ -136,12 +136,12 @@ group_now(void *ctx)
 }
 
 static void
-group_changed(void *ctx, const char *path)
+group_changed(void *ctx, const char *path, bool own)
 {
 	cd_group_t *g = ctx;
 
 	if (g->changed)
-		g->changed(g->changed_ctx, path);
+		g->changed(g->changed_ctx, path, own);
 }
 
 struct cfs_group_ops
@@ -152,7 +152,8 @@ cd_group_ops(cd_group_t *g)
 }
 
 void
-cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path), void *ctx)
+cd_group_on_changed(cd_group_t *g, void (*fn)(void *ctx, const char *path, bool own),
+		    void *ctx)
 {
 	g->changed = fn;
 	g->changed_ctx = ctx;

@@ -7,9 +7,11 @@ clusterd_clusterd_SOURCES = \
 	clusterd/clusterd.h \
 	clusterd/fs.c \
 	clusterd/group.c \
+	clusterd/invalidate.c \
 	clusterd/ipc.c \
 	clusterd/ipc-proto.h \
 	clusterd/main.c \
+	clusterd/pagecache.c \
 	clusterd/quorum.c \
 	clusterd/virtual.c
 clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) $(CMAP_CFLAGS) \

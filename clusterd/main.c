@@ -25,6 +25,7 @@ struct options {
 	bool debug;
 	bool fsync;
 	unsigned lock_lease_s;
+	unsigned cache_timeout_s;
 	const char *run_dir;
 	const char *state_dir;
 	const char *mount_point;
@@ -75,8 +76,25 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: clusterd [-f] [-d] [--run-dir DIR] [--state-dir DIR] [--mount DIR]\n"
 		     "                [--node-name NAME] [--fsync] [--lock-lease SECONDS]\n"
+		     "                [--cache-timeout SECONDS]\n"
 		     "                [--corosync-conf FILE]\n"
 		     "Serves the replicated configuration tree; see clusterd(8).\n");
+}
+
+/* A whole number of seconds in @min..@max for @option, or a message. */
+static int
+parse_seconds(const char *option, const char *arg, unsigned min, unsigned max, unsigned *ret)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*arg < '0' || *arg > '9' || *end || v < min || v > max) {
+		fprintf(stderr, "clusterd: %s must be %u..%u seconds, not '%s'\n", option, min, max,
+			arg);
+		return -EINVAL;
+	}
+	*ret = (unsigned)v;
+	return 0;
 }
 
 static int
@@ -91,6 +109,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "fsync", no_argument, NULL, 'F' },
 		{ "lock-lease", required_argument, NULL, 'L' },
+		{ "cache-timeout", required_argument, NULL, 'C' },
 		{ "corosync-conf", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -98,6 +117,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ .lock_lease_s = 120,
+			       .cache_timeout_s = 1,
 			       .run_dir = "/run/clusterha",
 			       .state_dir = "/var/lib/clusterha",
 			       .mount_point = "/etc/cluster",
@@ -113,18 +133,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'm': o->mount_point = optarg; break;
 		case 'F': o->fsync = true; break;
 		case 'c': o->corosync_conf = optarg; break;
-		case 'L': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 86400) {
-				fprintf(stderr, "clusterd: --lock-lease must be 1..86400 seconds, "
-						"not '%s'\n", optarg);
+		case 'L':
+			if (parse_seconds("--lock-lease", optarg, 1, 86400, &o->lock_lease_s) < 0)
 				goto bad;
-			}
-			o->lock_lease_s = (unsigned)v;
 			break;
-		}
+		case 'C':
+			if (parse_seconds("--cache-timeout", optarg, 0, 3600, &o->cache_timeout_s) < 0)
+				goto bad;
+			break;
 		case 'n':
 			if (strlen(optarg) >= sizeof(o->node_name))
 				goto bad;
@@ -194,6 +210,20 @@ struct parts {
 	cd_ipc_t *ipc;
 };
 
+/*
+ * Told by the replica, on the loop thread, that the entry at @path changed
+ * (@own: through this node's mount, so its kernel knows already).
+ */
+static void
+on_tree_changed(void *data, const char *path, bool own)
+{
+	struct parts *p = data;
+
+	cd_cconf_changed(p->cconf, path);
+	if (!own)
+		cd_fs_changed(p->fs, path);
+}
+
 static int
 start(const struct options *o, struct daemon *d, struct parts *p)
 {
@@ -220,22 +250,24 @@ start(const struct options *o, struct daemon *d, struct parts *p)
 	r = cd_cconf_new(d->loop, p->replica, p->group, o->corosync_conf, nodeid, &p->cconf);
 	if (r < 0)
 		return r;
-	cd_group_on_changed(p->group, cd_cconf_changed, p->cconf);
+	cd_group_on_changed(p->group, on_tree_changed, p);
 	/* A node that was away may hold a newer corosync.conf in its own tree. */
 	cd_cconf_changed(p->cconf, "/");
-	r = cd_quorum_open(d->loop, p->replica, nodeid, on_fatal, d, &p->quorum);
+	r = cd_quorum_open(d->loop, p->replica, &p->tree_lock, nodeid, on_fatal, d, &p->quorum);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot follow corosync's quorum: %s", strerror(-r));
 		return r;
 	}
 	r = cd_bridge_new(d->loop, &p->bridge);
 	if (r == 0)
-		r = cd_fs_start(o->mount_point, o->node_name,
-				&(struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
-						      CFS_DEFAULT_MAX_TOTAL_SIZE,
-						      CFS_DEFAULT_MAX_ENTRIES },
-				o->lock_lease_s, p->replica, p->quorum, p->bridge, &p->tree_lock,
-				&p->fs);
+		r = cd_fs_start(&(struct cd_fs_config){ .mount_point = o->mount_point,
+							.node_name = o->node_name,
+							.limits = { CFS_DEFAULT_MAX_FILE_SIZE,
+								    CFS_DEFAULT_MAX_TOTAL_SIZE,
+								    CFS_DEFAULT_MAX_ENTRIES },
+							.lock_lease_s = o->lock_lease_s,
+							.cache_timeout_s = o->cache_timeout_s },
+				p->replica, p->quorum, p->bridge, &p->tree_lock, &p->fs);
 	if (r < 0) {
 		qb_log(LOG_ERR, "cannot mount the tree at '%s': %s", o->mount_point,
 		       strerror(-r));

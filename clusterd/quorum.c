@@ -33,6 +33,7 @@ struct cd_quorum {
 	cmap_handle_t cmap;
 	int fd;
 	cfs_replica_t *replica;
+	pthread_rwlock_t *tree_lock; /* held for writing while the quorum state changes */
 	cd_fatal_fn fatal;
 	void *fatal_ctx;
 	int quorate; /* -1 until known */
@@ -105,12 +106,17 @@ cd_quorum_members_json(cd_quorum_t *q)
 static void
 quorum_set(cd_quorum_t *q, int quorate)
 {
+	int r;
+
 	if (quorate == q->quorate)
 		return;
 	q->quorate = quorate;
 	qb_log(LOG_NOTICE, "%s: the tree is %s", quorate ? "quorate" : "not quorate",
 	       quorate ? "writable" : "read-only");
-	if (cfs_replica_set_quorate(q->replica, quorate) < 0)
+	pthread_rwlock_wrlock(q->tree_lock);
+	r = cfs_replica_set_quorate(q->replica, quorate);
+	pthread_rwlock_unlock(q->tree_lock);
+	if (r < 0)
 		q->fatal(q->fatal_ctx, "recording the quorum state failed");
 }
 
@@ -145,8 +151,8 @@ on_readable(int32_t fd, int32_t revents, void *data)
 }
 
 int
-cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, uint32_t local_nodeid,
-	       cd_fatal_fn fatal, void *fatal_ctx, cd_quorum_t **ret_quorum)
+cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, pthread_rwlock_t *tree_lock,
+	       uint32_t local_nodeid, cd_fatal_fn fatal, void *fatal_ctx, cd_quorum_t **ret_quorum)
 {
 	quorum_callbacks_t callbacks = { .quorum_notify_fn = on_quorum };
 	cd_quorum_t *q = calloc(1, sizeof(*q));
@@ -157,6 +163,7 @@ cd_quorum_open(qb_loop_t *loop, cfs_replica_t *replica, uint32_t local_nodeid,
 		return -ENOMEM;
 	q->loop = loop;
 	q->replica = replica;
+	q->tree_lock = tree_lock;
 	q->fatal = fatal;
 	q->fatal_ctx = fatal_ctx;
 	q->quorate = -1;

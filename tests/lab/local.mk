@@ -10,6 +10,7 @@ LAB_TESTS = \
 	tests/lab/two-instances.test \
 	tests/lab/down-cleanup.test \
 	tests/lab/cfs-replicate.test \
+	tests/lab/cfs-cache.test \
 	tests/lab/cfs-concurrent.test \
 	tests/lab/cfs-partition.test \
 	tests/lab/cfs-restart.test \

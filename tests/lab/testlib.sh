@@ -132,13 +132,15 @@ expect_same_tree() {
 	echo "ok: $first $* hold identical trees ($(wc -l <<<"$ref") files)"
 }
 
-# Start clusterd again on NODE after it was killed, and wait for the mount.
+# Start clusterd again on NODE after it was killed, with any further
+# OPTIONS, and wait for the mount.
 start_clusterd() {
 	local node=$1 bin=${LAB_BUILD_DIR:-$(dirname "$LAB")/../../build/gcc}/clusterd/clusterd
+	shift
 	# "$LAB", not the lab function: a backgrounded function keeps copies of
 	# the caller's descriptors and would hold a $(...) pipe open.
 	"$LAB" exec "$node" setsid sh -c \
-		"exec '$bin' -f --lock-lease ${LAB_LOCK_LEASE:-120} >>/var/log/clusterha/clusterd.log 2>&1" \
+		"exec '$bin' -f --lock-lease ${LAB_LOCK_LEASE:-120} $* >>/var/log/clusterha/clusterd.log 2>&1" \
 		</dev/null >/dev/null 2>&1 &
 	wait_until 30 "clusterd on $node did not mount /etc/cluster" \
 		lab exec "$node" mountpoint -q /etc/cluster
