@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -16,6 +17,19 @@
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
+
+bool
+vmm_net_mac_valid(const char *s)
+{
+	unsigned v[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+				      &v[4], &v[5], &tail) != 6)
+		return false;
+	/* A guest NIC needs a unicast address. */
+	return !(v[0] & 1);
+}
 
 int
 vmm_net_check(const struct vmm_qemu_conf *qc, vmm_error_t *err)
