@@ -112,9 +112,10 @@ copy_cut(char *buf, size_t size, const char *s)
 	buf[n] = '\0';
 }
 
-/* The last ERROR line LXC logged, without its time stamp and source. */
+/* The first ERROR line LXC logged (the cause; later ones are its
+ * consequences), without its time stamp and source. */
 static void
-last_error(const struct vmm_lxc_run *run, char *buf, size_t size)
+first_error(const struct vmm_lxc_run *run, char *buf, size_t size)
 {
 	char line[1024], *msg;
 	FILE *fp = fopen(run->log, "re");
@@ -129,6 +130,7 @@ last_error(const struct vmm_lxc_run *run, char *buf, size_t size)
 		msg = strstr(line, " - ");
 		msg = msg && strstr(msg + 3, " - ") ? strstr(msg + 3, " - ") + 3 : line;
 		copy_cut(buf, size, msg);
+		break;
 	}
 	fclose(fp);
 }
@@ -156,10 +158,15 @@ set_nic(struct lxc_container *c, unsigned id, size_t slot, const struct vmm_lxc_
 	vmm_error_t *err)
 {
 	char key[64], value[64];
-	const char *items[][2] = { { "type", "veth" }, { "link", n->bridge }, { "flags", "up" },
-				   { "name", n->name },	 { "veth.pair", value } };
+	const char *items[][2] = { { "type", "veth" },
+				   { "flags", "up" },
+				   { "name", n->name },
+				   { "veth.pair", value } };
 
-	/* The host side is named as Proxmox VE names it: veth<id>i<n>. */
+	/* The host side is named as Proxmox VE names it: veth<id>i<n>.  No
+	 * lxc.net.N.link: LXC looks bridges up in /sys/class/net, which shows
+	 * the network namespace /sys was mounted in, not ours (a lab node, a
+	 * host's netns); vmm_lxc_launch plugs the veth in with an ioctl. */
 	snprintf(value, sizeof(value), "veth%ui%u", id, n->index);
 	for (size_t i = 0; i < sizeof(items) / sizeof(*items); i++) {
 		snprintf(key, sizeof(key), "lxc.net.%zu.%s", slot, items[i][0]);
@@ -252,9 +259,17 @@ vmm_lxc_launch(const struct vmm_lxc_run *run, unsigned id, const struct vmm_lxc_
 	}
 	c->want_daemonize(c, true);
 	if (!c->start(c, 0, NULL)) {
-		last_error(run, why, sizeof(why));
+		first_error(run, why, sizeof(why));
 		r = vmm_err(err, -EIO, "container %u did not start: %s", id, why);
+		goto put;
 	}
+	for (size_t i = 0; i < lc->nnics && r == 0; i++) {
+		snprintf(dir, sizeof(dir), "veth%ui%u", id, lc->nics[i].index);
+		r = vmm_net_plug_dev(dir, lc->nics[i].bridge, lc->nics[i].key, err);
+	}
+	/* Never a half-started container: one without its network goes. */
+	if (r < 0 && !c->stop(c))
+		vmm_err_prefix(err, r, "container %u runs unplugged, stop it", id);
 put:
 	lxc_container_put(c);
 	return r;
@@ -271,7 +286,7 @@ vmm_lxc_kill(const struct vmm_lxc_run *run, unsigned id, vmm_error_t *err)
 	if (r < 0)
 		return r;
 	if (c->is_running(c) && !c->stop(c) && c->is_running(c)) {
-		last_error(run, why, sizeof(why));
+		first_error(run, why, sizeof(why));
 		r = vmm_err(err, -EIO, "container %u: LXC could not stop it: %s", id, why);
 	}
 	lxc_container_put(c);

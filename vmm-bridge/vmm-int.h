@@ -302,6 +302,9 @@ bool vmm_net_mac_valid(const char *s);
 /* -ENODEV with the NIC's key when a bridge @qc names does not exist. */
 int vmm_net_check(const struct vmm_qemu_conf *qc, vmm_error_t *err);
 
+/* Put network device @dev into @bridge and bring it up; @key names it in errors. */
+int vmm_net_plug_dev(const char *dev, const char *bridge, const char *key, vmm_error_t *err);
+
 /* Put each tap device QEMU made for guest @id into its bridge, up. */
 int vmm_net_plug(unsigned id, const struct vmm_qemu_conf *qc, vmm_error_t *err);
 
