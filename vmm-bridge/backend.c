@@ -11,6 +11,8 @@
 
 static const struct vmm_backend *const backends[] = {
 	&vmm_backend_qemu,
+	&vmm_backend_lxc,
+	&vmm_backend_exec,
 };
 
 static const struct vmm_storage_plugin *const plugins[] = {

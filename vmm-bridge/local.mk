@@ -9,7 +9,12 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/conf.c \
 	vmm-bridge/ctx.c \
 	vmm-bridge/error.c \
+	vmm-bridge/exec.c \
+	vmm-bridge/exec-run.c \
 	vmm-bridge/file.c \
+	vmm-bridge/lxc.c \
+	vmm-bridge/lxc-conf.c \
+	vmm-bridge/lxc-run.c \
 	vmm-bridge/net.c \
 	vmm-bridge/nfs-client.c \
 	vmm-bridge/proc.c \
@@ -28,9 +33,9 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/storage-nfs.c \
 	vmm-bridge/storagecfg.c \
 	vmm-bridge/volume.c
-vmm_bridge_libvmm_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBNFS_CFLAGS)
+vmm_bridge_libvmm_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBNFS_CFLAGS) $(LXC_CFLAGS)
 # What a program linking libvmm.a needs besides it.
-VMM_LIBS = $(JSONC_LIBS) $(LIBNFS_LIBS)
+VMM_LIBS = $(JSONC_LIBS) $(LIBNFS_LIBS) $(LXC_LIBS)
 
 sbin_PROGRAMS += vmm-bridge/vmctl
 vmm_bridge_vmctl_SOURCES = vmm-bridge/vmctl.c
@@ -44,7 +49,9 @@ UNIT_VMM_TESTS = \
 	tests/unit/vmm-bridge/test-storagecfg \
 	tests/unit/vmm-bridge/test-qemu-cmdline \
 	tests/unit/vmm-bridge/test-guest \
-	tests/unit/vmm-bridge/test-storage-net
+	tests/unit/vmm-bridge/test-storage-net \
+	tests/unit/vmm-bridge/test-lxc-conf \
+	tests/unit/vmm-bridge/test-exec
 check_PROGRAMS += $(UNIT_VMM_TESTS)
 TESTS += $(UNIT_VMM_TESTS)
 UNIT_VMM_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -59,8 +66,13 @@ tests_unit_vmm_bridge_test_guest_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_guest_LDADD = $(UNIT_VMM_LDADD)
 tests_unit_vmm_bridge_test_storage_net_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_storage_net_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_lxc_conf_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_lxc_conf_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_exec_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_exec_LDADD = $(UNIT_VMM_LDADD)
 
-dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5
+dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5 man/lxc-guest.conf.5 \
+	man/exec-guest.conf.5
 
 sbin_PROGRAMS += vmm-bridge/storagectl
 vmm_bridge_storagectl_SOURCES = vmm-bridge/storagectl.c

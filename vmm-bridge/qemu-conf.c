@@ -241,19 +241,6 @@ parse_disk(const struct at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus,
 	return 0;
 }
 
-static bool
-mac_valid(const char *s)
-{
-	unsigned v[6];
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-				      &v[4], &v[5], &tail) != 6)
-		return false;
-	/* A guest NIC needs a unicast address. */
-	return !(v[0] & 1);
-}
-
 /* "<model>[=<mac>],bridge=<bridge>" */
 static int
 parse_nic(const struct at *at, struct vmm_qemu_conf *qc, long index)
@@ -276,7 +263,7 @@ parse_nic(const struct at *at, struct vmm_qemu_conf *qc, long index)
 		return bad(at, "model '%s' is not virtio, e1000 or rtl8139", tok ? tok : "");
 	snprintf(n->model, sizeof(n->model), "%s", tok);
 	if (eq) {
-		if (!mac_valid(eq))
+		if (!vmm_net_mac_valid(eq))
 			return bad(at, "'%s' is not a unicast MAC address (52:54:00:12:34:56)", eq);
 		snprintf(n->mac, sizeof(n->mac), "%s", eq);
 	}

@@ -64,10 +64,10 @@ target_address(vmm_ctx_t *ctx, const char *target, char *buf, size_t size, vmm_e
 	return r ? vmm_err(err, -EHOSTUNREACH, "node '%s': %s", target, gai_strerror(r)) : 0;
 }
 
-/* Run "<remote command> NODE vmctl SUBCOMMAND ID [ARGS...]"; @out gets its last line. */
-static int
-remote(vmm_ctx_t *ctx, const char *node, const char *sub, unsigned id, const char *a1,
-       const char *a2, const char *a3, const char *a4, char *out, size_t size, vmm_error_t *err)
+int
+vmm_remote_vmctl(vmm_ctx_t *ctx, const char *node, const char *sub, unsigned id, const char *a1,
+		 const char *a2, const char *a3, const char *a4, char *out, size_t size,
+		 vmm_error_t *err)
 {
 	char words[1024], *tok, *save = NULL;
 	struct vmm_argv argv = { 0 };
@@ -186,12 +186,12 @@ vmm_qemu_migrate_live(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_run *ru
 	r = target_address(ctx, target, addr, sizeof(addr), err);
 	if (r < 0)
 		return vmm_err_prefix(err, r, "guest %u", id);
-	r = remote(ctx, target, "migrate-incoming", id, "--from", vmm_ctx_node(ctx), "--listen",
+	r = vmm_remote_vmctl(ctx, target, "migrate-incoming", id, "--from", vmm_ctx_node(ctx), "--listen",
 		   addr, out, sizeof(out), err);
 	if (r < 0)
 		return vmm_err_prefix(err, r, "guest %u: no QEMU waits on node '%s'", id, target);
 	if (strncmp(out, "tcp:", 4) || strpbrk(out, " \t")) {
-		(void)remote(ctx, target, "migrate-abort", id, NULL, NULL, NULL, NULL, out,
+		(void)vmm_remote_vmctl(ctx, target, "migrate-abort", id, NULL, NULL, NULL, NULL, out,
 			     sizeof(out), NULL);
 		return vmm_err(err, -EPROTO, "guest %u: node '%s' answered '%s', not a tcp: URI",
 			       id, target, out);
@@ -203,12 +203,12 @@ vmm_qemu_migrate_live(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_run *ru
 		r = vmm_err(err, -errno, "guest %u: rename %s to %s: %s", id, conf_path, dest_path,
 			    strerror(errno));
 	if (r < 0) {
-		(void)remote(ctx, target, "migrate-abort", id, NULL, NULL, NULL, NULL, out,
+		(void)vmm_remote_vmctl(ctx, target, "migrate-abort", id, NULL, NULL, NULL, NULL, out,
 			     sizeof(out), NULL);
 		resume_source(run);
 		return r;
 	}
-	r = remote(ctx, target, "migrate-resume", id, NULL, NULL, NULL, NULL, out, sizeof(out),
+	r = vmm_remote_vmctl(ctx, target, "migrate-resume", id, NULL, NULL, NULL, NULL, out, sizeof(out),
 		   err);
 	if (r < 0)
 		vmm_err_prefix(err, r, "guest %u moved to node '%s' but does not run there", id,

@@ -1,7 +1,9 @@
 /*
- * vmctl.c - vmctl(8): create, start, stop, probe and move QEMU/KVM guests
- * of this node through the "vm" backend of libvmm.  A thin shell: it parses
- * the command line, calls one backend operation and prints the result.
+ * vmctl.c - vmctl(8): create, start, stop, probe and move the guests of
+ * this node (QEMU/KVM "vm", LXC "ct", service script "svc") through the
+ * backends of libvmm.  A thin shell: it parses the command line, picks the
+ * backend from the guest's TYPE:ID or its config, calls one backend
+ * operation and prints the result.
  */
 #include <config.h>
 
@@ -33,6 +35,8 @@ usage(FILE *out)
 	fprintf(out,
 		"usage: vmctl [--config-root DIR] [--node NAME] [--run-dir DIR]\n"
 		"             [--remote-cmd COMMAND] COMMAND ...\n"
+		"ID is [vm:|ct:|svc:]NUMBER; a bare number names a configured guest\n"
+		"of any type, or a new vm at create.\n"
 		"  create ID [--KEY VALUE]...     e.g. --memory 512 --scsi0 local:4\n"
 		"  destroy ID\n"
 		"  start ID\n"
@@ -142,32 +146,59 @@ create_text(int argc, char **argv, char **ret_text)
 	return 0;
 }
 
-static void
-print_status(vmm_ctx_t *ctx, unsigned id, const struct vmm_status *st, bool json)
+/* The word for a backend's own state in status output, e.g. QMP's. */
+static const char *
+detail_key(const struct vmm_backend *b)
 {
+	if (!strcmp(b->type, "ct"))
+		return "lxcstate";
+	if (!strcmp(b->type, "svc"))
+		return "detail";
+	return "qmpstatus";
+}
+
+/* The config key a list shows as NAME. */
+static const char *
+name_key(const struct vmm_backend *b)
+{
+	if (!strcmp(b->type, "ct"))
+		return "hostname";
+	if (!strcmp(b->type, "svc"))
+		return "script";
+	return "name";
+}
+
+static void
+print_status(vmm_ctx_t *ctx, const struct vmm_backend *b, unsigned id,
+	     const struct vmm_status *st, bool json)
+{
+	/* A QEMU's word means nothing without a QEMU; a script's always does. */
+	bool detail = st->pid || (strcmp(b->type, "vm") && st->detail[0]);
 	json_object *o;
 
 	if (!json) {
 		printf("status: %s\n", vmm_state_name(st->state));
 		if (st->pid)
-			printf("pid: %d\nqmpstatus: %s\n", (int)st->pid, st->detail);
+			printf("pid: %d\n", (int)st->pid);
+		if (detail)
+			printf("%s: %s\n", detail_key(b), st->detail);
 		return;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "vmid", json_object_new_int64(id));
+	json_object_object_add(o, "type", json_object_new_string(b->type));
 	json_object_object_add(o, "node", json_object_new_string(vmm_ctx_node(ctx)));
 	json_object_object_add(o, "status", json_object_new_string(vmm_state_name(st->state)));
 	json_object_object_add(o, "pid", st->pid ? json_object_new_int(st->pid) : NULL);
-	json_object_object_add(o, "qmpstatus",
-			       st->pid ? json_object_new_string(st->detail) : NULL);
+	json_object_object_add(o, detail_key(b), detail ? json_object_new_string(st->detail) : NULL);
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }
 
+/* One backend's guests: text rows, or objects added to @arr. */
 static int
-cmd_list(vmm_ctx_t *ctx, const struct vmm_backend *b, bool json)
+list_backend(vmm_ctx_t *ctx, const struct vmm_backend *b, json_object *arr)
 {
-	json_object *arr = json ? json_object_new_array() : NULL;
 	unsigned *ids = NULL;
 	size_t n = 0;
 	vmm_error_t err;
@@ -175,37 +206,89 @@ cmd_list(vmm_ctx_t *ctx, const struct vmm_backend *b, bool json)
 
 	if (b->list(ctx, &ids, &n, &err) < 0)
 		return fail(&err);
-	if (!json)
-		printf("%10s %-24s %-8s %8s\n", "VMID", "NAME", "STATUS", "PID");
 	for (size_t i = 0; i < n; i++) {
 		struct vmm_status st = { 0 };
 		char name[64] = "";
 		const char *state = "unknown";
 
-		if (vmm_guest_conf_get(ctx, b, ids[i], "name", name, sizeof(name), &err) < 0 ||
+		if (vmm_guest_conf_get(ctx, b, ids[i], name_key(b), name, sizeof(name), &err) < 0 ||
 		    b->status(ctx, ids[i], &st, &err) < 0) {
 			fprintf(stderr, "vmctl: %s\n", err.msg);
 			rc = EXIT_FAILURE;
 		} else {
 			state = vmm_state_name(st.state);
 		}
-		if (!json) {
-			printf("%10u %-24s %-8s %8d\n", ids[i], name, state, (int)st.pid);
+		if (!arr) {
+			printf("%-4s %10u %-24s %-8s %8d\n", b->type, ids[i], name, state,
+			       (int)st.pid);
 			continue;
 		}
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "vmid", json_object_new_int64(ids[i]));
+		json_object_object_add(o, "type", json_object_new_string(b->type));
 		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "status", json_object_new_string(state));
 		json_object_object_add(o, "pid", st.pid ? json_object_new_int(st.pid) : NULL);
 		json_object_array_add(arr, o);
 	}
+	free(ids);
+	return rc;
+}
+
+static int
+cmd_list(vmm_ctx_t *ctx, bool json)
+{
+	static const char *const types[] = { "vm", "ct", "svc" };
+	json_object *arr = json ? json_object_new_array() : NULL;
+	int rc = EXIT_SUCCESS;
+
+	if (!json)
+		printf("%-4s %10s %-24s %-8s %8s\n", "TYPE", "VMID", "NAME", "STATUS", "PID");
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
+		if (list_backend(ctx, vmm_backend_by_type(types[i]), arr) != EXIT_SUCCESS)
+			rc = EXIT_FAILURE;
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
 		json_object_put(arr);
 	}
-	free(ids);
 	return rc;
+}
+
+/*
+ * "[TYPE:]ID" into a backend and an id.  Without a type, the guest's
+ * config decides (a new guest at create is a vm, as before types existed).
+ */
+static int
+parse_guest(vmm_ctx_t *ctx, const char *cmd, const char *arg, const struct vmm_backend **ret_b,
+	    unsigned *ret_id)
+{
+	const char *colon = strchr(arg, ':'), *type = "vm";
+	char typebuf[8];
+	vmm_error_t err = { "" };
+
+	if (colon) {
+		snprintf(typebuf, sizeof(typebuf), "%.*s", (int)(colon - arg), arg);
+		if ((size_t)(colon - arg) >= sizeof(typebuf) || !vmm_backend_by_type(typebuf)) {
+			fprintf(stderr, "vmctl: %s: '%.*s' is not a guest type (vm, ct, svc)\n", cmd,
+				(int)(colon - arg), arg);
+			return -EINVAL;
+		}
+		type = typebuf;
+		arg = colon + 1;
+	}
+	if (vmm_id_parse(arg, ret_id, &err) < 0) {
+		fprintf(stderr, "vmctl: %s: %s\n", cmd, err.msg);
+		return -EINVAL;
+	}
+	if (!colon && strcmp(cmd, "create"))
+		(void)vmm_guest_locate(ctx, *ret_id, NULL, 0, &type, NULL);
+	*ret_b = vmm_backend_by_type(type);
+	if (!*ret_b) {
+		fprintf(stderr, "vmctl: %s: guest %u is a '%s' guest, which this build cannot run\n",
+			cmd, *ret_id, type);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 static int
@@ -233,7 +316,7 @@ cmd_config(vmm_ctx_t *ctx, const struct vmm_backend *b, unsigned id)
 static int
 run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct options *opt)
 {
-	const struct vmm_backend *b = vmm_backend_by_type("vm");
+	const struct vmm_backend *b = NULL;
 	struct vmm_status st;
 	vmm_error_t err = { "" };
 	char *text = NULL, **names = NULL, uri[512];
@@ -241,15 +324,14 @@ run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct
 	int r;
 
 	if (!strcmp(cmd, "list"))
-		return cmd_list(ctx, b, opt->json);
+		return cmd_list(ctx, opt->json);
 	if (argc < 1) {
 		fprintf(stderr, "vmctl: %s: missing guest id\n", cmd);
 		return EXIT_USAGE;
 	}
-	if (vmm_id_parse(argv[0], &id, &err) < 0) {
-		fprintf(stderr, "vmctl: %s: %s\n", cmd, err.msg);
-		return EXIT_USAGE;
-	}
+	r = parse_guest(ctx, cmd, argv[0], &b, &id);
+	if (r < 0)
+		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 	if (!strcmp(cmd, "create")) {
 		if (create_text(argc - 1, argv + 1, &text) < 0)
 			return EXIT_USAGE;
@@ -269,7 +351,7 @@ run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct
 	} else if (!strcmp(cmd, "status")) {
 		r = b->status(ctx, id, &st, &err);
 		if (r == 0)
-			print_status(ctx, id, &st, opt->json);
+			print_status(ctx, b, id, &st, opt->json);
 	} else if (!strcmp(cmd, "config")) {
 		return cmd_config(ctx, b, id);
 	} else if (!strcmp(cmd, "migrate") && argc == 2) {

@@ -296,8 +296,14 @@ void vmm_qmp_free(vmm_qmp_t *qmp);
 
 /* ---- guest NICs (net.c) ---- */
 
+/* Whether @s is a unicast MAC address written "52:54:00:12:34:56". */
+bool vmm_net_mac_valid(const char *s);
+
 /* -ENODEV with the NIC's key when a bridge @qc names does not exist. */
 int vmm_net_check(const struct vmm_qemu_conf *qc, vmm_error_t *err);
+
+/* Put network device @dev into @bridge and bring it up; @key names it in errors. */
+int vmm_net_plug_dev(const char *dev, const char *bridge, const char *key, vmm_error_t *err);
 
 /* Put each tap device QEMU made for guest @id into its bridge, up. */
 int vmm_net_plug(unsigned id, const struct vmm_qemu_conf *qc, vmm_error_t *err);
@@ -379,9 +385,92 @@ int vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned tim
 /* QMP quit, then SIGKILL; returns once the process is gone. */
 int vmm_qemu_kill(const struct vmm_qemu_run *run, unsigned id, vmm_error_t *err);
 
+/* ---- the LXC container config (lxc-conf.c) ---- */
+
+#define VMM_LXC_MAX_NICS 8
+
+struct vmm_lxc_nic {
+	char key[8];	       /* "net0" */
+	unsigned index;
+	char name[16];	       /* inside the container; default eth<index> */
+	char bridge[16];
+	char hwaddr[18];       /* empty: derived from the id at start */
+	char ip[64];	       /* IPv4 CIDR; empty: none */
+	char gw[48];
+};
+
+struct vmm_lxc_conf {
+	char hostname[64];     /* empty: ct<id> */
+	unsigned long memory_mib;
+	unsigned long cores;   /* 0: no limit */
+	char storage[64];      /* rootfs */
+	char volume[256];
+	struct vmm_lxc_nic nics[VMM_LXC_MAX_NICS];
+	size_t nnics;
+};
+
+/*
+ * Check @conf's lines as a container config into @ret.  @storage (may be
+ * NULL: no check) is checked for the rootfs storage.  Errors:
+ * "<file>:<line>: <key>: <problem>".
+ */
+int vmm_lxc_conf_parse(const struct vmm_conf *conf, const vmm_storage_cfg_t *storage,
+		       struct vmm_lxc_conf *ret, vmm_error_t *err);
+
+/* ---- LXC containers (lxc-run.c, liblxc) ---- */
+
+/* The run files of one container: LXC's own directory and our lock. */
+struct vmm_lxc_run {
+	char lxcpath[4096];    /* <run>/lxc: LXC's "lxcpath" */
+	char name[16];	       /* the id: LXC's container name */
+	char log[4200];
+	char lock[4200];
+};
+
+int vmm_lxc_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_lxc_run *ret, vmm_error_t *err);
+
+/* Take the container's operation lock (blocking); close *ret_fd to release. */
+int vmm_lxc_lock(const struct vmm_lxc_run *run, int *ret_fd, vmm_error_t *err);
+
+/* The state from LXC itself (its monitor's command socket). */
+int vmm_lxc_status_run(const struct vmm_lxc_run *run, struct vmm_status *ret, vmm_error_t *err);
+
+/* Start container @id from @lc with its root file system at @rootfs. */
+int vmm_lxc_launch(const struct vmm_lxc_run *run, unsigned id, const struct vmm_lxc_conf *lc,
+		   const char *rootfs, vmm_error_t *err);
+
+/* Power off (SIGPWR to its init), wait @timeout_ms, then stop hard: 0 or 1 (hard). */
+int vmm_lxc_powerdown(const struct vmm_lxc_run *run, unsigned id, unsigned timeout_ms,
+		      vmm_error_t *err);
+
+/* Stop hard (SIGKILL to its init); a stopped container is 0. */
+int vmm_lxc_kill(const struct vmm_lxc_run *run, unsigned id, vmm_error_t *err);
+
+/* ---- running a service script (exec-run.c) ---- */
+
+/*
+ * Run @argv with @envp added to the environment, in its own process group,
+ * stdin from /dev/null; its last line of output goes to @out.  Waits for
+ * the process itself, not for its output to end, so a script may leave a
+ * daemon behind that keeps the pipe.  After @timeout_ms the process group
+ * gets SIGKILL and the result is -ETIMEDOUT.  Returns the exit status
+ * (0..255), -EINTR when a signal killed it, or -errno.
+ */
+int vmm_exec_run(char *const argv[], char *const envp[], unsigned timeout_ms, char *out,
+		 size_t size);
+
+/* ---- the remote command (qemu-migrate.c) ---- */
+
+/* Run "<remote command> NODE vmctl SUB ID [A1..A4]"; @out gets its last line. */
+int vmm_remote_vmctl(vmm_ctx_t *ctx, const char *node, const char *sub, unsigned id,
+		     const char *a1, const char *a2, const char *a3, const char *a4, char *out,
+		     size_t size, vmm_error_t *err);
+
 /* ---- backends ---- */
 
 extern const struct vmm_backend vmm_backend_qemu;
+extern const struct vmm_backend vmm_backend_lxc;
+extern const struct vmm_backend vmm_backend_exec;
 extern const struct vmm_storage_plugin vmm_storage_dir;
 extern const struct vmm_storage_plugin vmm_storage_nfs;
 extern const struct vmm_storage_plugin vmm_storage_iscsi;

@@ -123,3 +123,52 @@ vmm_field_on() {
 	vmctl_on "$1" status "$2" --output-format json |
 		sed -n "s/.*\"$3\":\\(\"\\([^\"]*\\)\"\\|\\([^,}]*\\)\\).*/\\2\\3/p"
 }
+
+# For container tests: a two-node bare lab (no NAS needed), a dir storage
+# "cts" marked shared (every lab node sees the host's directory, as nodes
+# see an NFS mount) holding the rootfs of container ID, a busybox system
+# whose init runs /etc/rc (writes its host name to /tmp/hello and leaves a
+# "sleep 1000" running) and writes /tmp/bye when it powers off.
+vmm_lxc_init() {
+	[[ $(id -u) == 0 ]] || skip "container tests need root"
+	command -v lxc-attach >/dev/null || skip "LXC is not installed (package lxc; run tools/install-deps)"
+	[[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 ||
+		skip "no static /bin/busybox for a container rootfs (package busybox-static)"
+	[[ -x $VMM_BUILD/vmm-bridge/vmctl ]] || fail "vmctl is not built in $VMM_BUILD"
+	lab_test_init "$1"
+	VMM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
+	trap vmm_lxc_cleanup EXIT
+	mkdir -p "$VMM_DIR/root/nodes/n1" "$VMM_DIR/root/nodes/n2"
+	printf 'dir: cts\n\tpath %s/cts\n\tcontent rootdir\n\tshared 1\n' "$VMM_DIR" \
+		>"$VMM_DIR/root/storage.cfg"
+	lab up -n 2 --bare >/dev/null
+}
+
+# A busybox root file system for container $1 at cts:$1/rootfs.
+vmm_lxc_rootfs() {
+	local fs=$VMM_DIR/cts/images/$1/rootfs cmd
+	mkdir -p "$fs"/{bin,sbin,etc,proc,sys,dev,tmp,root}
+	cp /bin/busybox "$fs/bin/busybox"
+	for cmd in sh sleep ps cat hostname echo ip ping; do ln -s busybox "$fs/bin/$cmd"; done
+	ln -s ../bin/busybox "$fs/sbin/init"
+	printf '::sysinit:/etc/rc\n::shutdown:/bin/sh -c "echo bye >/tmp/bye"\n' >"$fs/etc/inittab"
+	printf '#!/bin/sh\nhostname >/tmp/hello\nsleep 1000 &\n' >"$fs/etc/rc"
+	chmod +x "$fs/etc/rc"
+}
+
+vmm_lxc_cleanup() {
+	local rc=$? node name
+	set +e
+	# LXC moves a container out of the lab node's cgroup: stop ours by name
+	# in our own lxcpath, from the node whose network namespace has its
+	# monitor's socket.
+	for node in n1 n2; do
+		for name in $(ls "$VMM_DIR/run-$node/lxc" 2>/dev/null); do
+			[[ -d $VMM_DIR/run-$node/lxc/$name ]] || continue
+			lab exec "$node" lxc-stop -k -P "$VMM_DIR/run-$node/lxc" -n "$name" >/dev/null 2>&1
+		done
+	done
+	rm -rf "$VMM_DIR"
+	(exit "$rc")
+	lab_test_cleanup
+}
