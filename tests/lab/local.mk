@@ -11,6 +11,7 @@ LAB_TESTS = \
 	tests/lab/down-cleanup.test \
 	tests/lab/cfs-replicate.test \
 	tests/lab/cfs-cache.test \
+	tests/lab/cfs-fsync.test \
 	tests/lab/cfs-concurrent.test \
 	tests/lab/cfs-partition.test \
 	tests/lab/cfs-restart.test \
