@@ -107,6 +107,7 @@ HA_SIM_SCENARIOS = \
 	tests/sim/migrate-source-dies.scn \
 	tests/sim/migrate-target-dies.scn \
 	tests/sim/node-back-while-fenced.scn \
+	tests/sim/node-maintenance-command.scn \
 	tests/sim/nofailback.scn \
 	tests/sim/partition-1-2.scn \
 	tests/sim/placement-count.scn \
