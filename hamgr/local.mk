@@ -106,6 +106,7 @@ HA_SIM_SCENARIOS = \
 	tests/sim/migrate-report-lost.scn \
 	tests/sim/migrate-source-dies.scn \
 	tests/sim/migrate-target-dies.scn \
+	tests/sim/node-back-while-fence-device.scn \
 	tests/sim/node-back-while-fenced.scn \
 	tests/sim/node-maintenance-command.scn \
 	tests/sim/nofailback.scn \
