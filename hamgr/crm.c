@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,6 +217,8 @@ update_nodes(struct pass *p)
 		idx = hamgr_manager_status_node(p->ms, v->name, v->online ? up : HAMGR_NODE_UNKNOWN);
 		if (idx < 0)
 			continue; /* more than HAMGR_MAX_NODES: not placed on */
+		if (p->ms->nodes[idx].maintenance)
+			up = HAMGR_NODE_MAINTENANCE;
 		if (p->ms->n_nodes != before)
 			p->out->changed = true;
 		seen[idx] = true;
@@ -586,6 +589,40 @@ apply_command(struct pass *p, const struct hamgr_cmd *c)
 }
 
 /*
+ * node-maintenance enable / disable: recorded in the manager status, so
+ * that the node stays in maintenance across masters and its own restarts
+ * until disabled.  Recorded also while disarmed: an admin request is not a
+ * decision, and it takes effect once armed.  A node that is not
+ * configured is refused with the reason kept for the log.
+ */
+static void
+maintenance_commands(struct pass *p, const struct hamgr_cmd *cmds, size_t n_cmds)
+{
+	for (size_t i = 0; i < n_cmds; i++) {
+		const struct hamgr_cmd *c = &cmds[i];
+		bool on = c->kind == HAMGR_CMD_MAINTENANCE_ON;
+		bool known = false;
+		int idx;
+
+		if (!on && c->kind != HAMGR_CMD_MAINTENANCE_OFF)
+			continue;
+		for (unsigned k = 0; k < p->in->n_nodes && !known; k++)
+			known = strcmp(p->in->nodes[k].name, c->node) == 0;
+		idx = known ? hamgr_manager_status_node(p->ms, c->node, HAMGR_NODE_UNKNOWN) : -1;
+		if (idx < 0) {
+			snprintf(p->out->why, sizeof(p->out->why),
+				 "ha/crm_commands: node-maintenance %s: '%s' is not a cluster node",
+				 on ? "enable" : "disable", c->node);
+			continue;
+		}
+		if (p->ms->nodes[idx].maintenance == on)
+			continue;
+		p->ms->nodes[idx].maintenance = on;
+		p->out->changed = true;
+	}
+}
+
+/*
  * disarm / arm, in the order given.  Disarming marks every node
  * unwatched: its LRM will let go of the watchdog.  Returns whether HA is
  * disarmed after them.
@@ -622,6 +659,7 @@ hamgr_crm_step(hamgr_crm_t *crm, struct hamgr_manager_status *ms,
 	if (!p)
 		return -ENOMEM;
 	*p = (struct pass){.crm = crm, .ms = ms, .in = in, .out = out};
+	maintenance_commands(p, cmds, n_cmds);
 	if (arm_commands(p, cmds, n_cmds)) {
 		r = 0;
 		goto out; /* disarmed: nothing is decided */

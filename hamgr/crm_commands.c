@@ -1,6 +1,7 @@
 /*
  * crm_commands.c - the parser of ha/crm_commands, where ha-manager queues
- * admin requests (migrate, relocate, stop, disarm, arm) for the master.
+ * admin requests (migrate, relocate, stop, disarm, arm, node-maintenance)
+ * for the master.
  */
 #include <config.h>
 
@@ -9,6 +10,35 @@
 #include <string.h>
 
 #include "hamgr/hamgr-int.h"
+
+/* "node-maintenance enable|disable NODE", the words of ha-manager's command. */
+static int
+parse_maintenance(const char *file, struct hamgr_cfg_line *l, struct hamgr_cmd *c,
+		  struct hamgr_error *err)
+{
+	char *how = l->value, *node = strchr(how, ' ');
+
+	if (node) {
+		*node++ = '\0';
+		while (*node == ' ')
+			node++;
+	}
+	if (strcmp(how, "enable") == 0)
+		c->kind = HAMGR_CMD_MAINTENANCE_ON;
+	else if (strcmp(how, "disable") == 0)
+		c->kind = HAMGR_CMD_MAINTENANCE_OFF;
+	else
+		return hamgr_error_set(err, file, l->line,
+				       "node-maintenance: expected enable or disable, not '%s'", how);
+	if (!node || !*node)
+		return hamgr_error_set(err, file, l->line, "node-maintenance %s: expected NODE",
+				       how);
+	if (!hamgr_name_valid(node))
+		return hamgr_error_set(err, file, l->line,
+				       "node-maintenance %s: '%s' is not a node name", how, node);
+	strcpy(c->node, node);
+	return 0;
+}
 
 static int
 parse_line(const char *file, struct hamgr_cfg_line *l, struct hamgr_cmd *c,
@@ -25,6 +55,8 @@ parse_line(const char *file, struct hamgr_cfg_line *l, struct hamgr_cmd *c,
 		c->kind = l->key[0] == 'd' ? HAMGR_CMD_DISARM : HAMGR_CMD_ARM;
 		return 0;
 	}
+	if (strcmp(l->key, "node-maintenance") == 0)
+		return parse_maintenance(file, l, c, err);
 	if (strcmp(l->key, "stop") == 0)
 		c->kind = HAMGR_CMD_STOP;
 	else if (strcmp(l->key, "migrate") == 0)
@@ -34,7 +66,7 @@ parse_line(const char *file, struct hamgr_cfg_line *l, struct hamgr_cmd *c,
 	else
 		return hamgr_error_set(err, file, l->line,
 				       "unknown command '%s' (expected migrate, relocate, stop, "
-				       "disarm or arm)",
+				       "disarm, arm or node-maintenance)",
 				       l->key);
 	node = strchr(sid, ' ');
 	if (!node)

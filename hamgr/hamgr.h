@@ -379,6 +379,13 @@ struct hamgr_node_status {
 	 * or confirmed off by a fence device.
 	 */
 	bool unwatched;
+	/*
+	 * An administrator asked for maintenance (node-maintenance enable):
+	 * the node is in state maintenance whenever it is online, until
+	 * node-maintenance disable; kept across masters and across the
+	 * node's own restarts, unlike the mode its LRM reports.
+	 */
+	bool maintenance;
 };
 
 struct hamgr_svc_status {
@@ -556,12 +563,14 @@ enum hamgr_cmd_kind {
 	HAMGR_CMD_STOP,   /* requested state stopped; shut down within timeout_ms */
 	HAMGR_CMD_DISARM, /* LRMs release leases and watchdogs; nothing is decided */
 	HAMGR_CMD_ARM,    /* back to normal */
+	HAMGR_CMD_MAINTENANCE_ON,  /* node-maintenance enable NODE: move its services away */
+	HAMGR_CMD_MAINTENANCE_OFF, /* node-maintenance disable NODE: it may run services again */
 };
 
 struct hamgr_cmd {
 	enum hamgr_cmd_kind kind;
 	char sid[HAMGR_SID_MAX];        /* "" for disarm / arm */
-	char node[HAMGR_NODE_NAME_MAX]; /* migrate / relocate only */
+	char node[HAMGR_NODE_NAME_MAX]; /* migrate / relocate / node-maintenance only */
 	uint32_t timeout_ms;            /* stop only; 0: stop hard at once */
 };
 
@@ -665,7 +674,8 @@ bool hamgr_lrm_lease_lost(const hamgr_lrm_t *lrm);
 /*
  * Parse ha/crm_commands: one command a line, "migrate SID NODE",
  * "relocate SID NODE", "stop SID TIMEOUT" (a duration like 30s, or plain
- * seconds), "disarm" or "arm".  *ret (free()) holds *ret_n commands;
+ * seconds), "disarm", "arm", "node-maintenance enable NODE" or
+ * "node-maintenance disable NODE".  *ret (free()) holds *ret_n commands;
  * -EINVAL with the line in *err.
  */
 int hamgr_cmds_parse(const char *file, const char *text, size_t len, struct hamgr_cmd **ret,

@@ -90,25 +90,39 @@ HA_SIM_SCENARIOS = \
 	tests/sim/disarm-arm.scn \
 	tests/sim/disarm-fence-device.scn \
 	tests/sim/disarm-migrate-target-guarded.scn \
+	tests/sim/disarm-node-maintenance.scn \
 	tests/sim/disarm-partition.scn \
 	tests/sim/disarm-reboot.scn \
 	tests/sim/error-cleared-by-disable.scn \
+	tests/sim/error-not-cleared-by-stopped.scn \
+	tests/sim/failback-toggled.scn \
 	tests/sim/failback.scn \
 	tests/sim/failed-start-after-migrate.scn \
 	tests/sim/group-priority.scn \
+	tests/sim/keep-apart-too-few-nodes.scn \
 	tests/sim/keep-apart.scn \
+	tests/sim/keep-together-restricted.scn \
 	tests/sim/keep-together.scn \
+	tests/sim/maintenance-node-poweroff.scn \
+	tests/sim/maintenance-off-failback.scn \
 	tests/sim/maintenance.scn \
 	tests/sim/many-services.scn \
+	tests/sim/master-dies-service-recovering.scn \
 	tests/sim/master-failover-during-recovery.scn \
 	tests/sim/master-poweroff-fence-device.scn \
+	tests/sim/migrate-command-while-fenced.scn \
 	tests/sim/migrate-command.scn \
 	tests/sim/migrate-report-lost.scn \
 	tests/sim/migrate-source-dies.scn \
+	tests/sim/migrate-target-dies-fence-device.scn \
 	tests/sim/migrate-target-dies.scn \
+	tests/sim/node-back-while-fence-device.scn \
 	tests/sim/node-back-while-fenced.scn \
+	tests/sim/node-maintenance-command.scn \
 	tests/sim/nofailback.scn \
+	tests/sim/partition-1-2-non-master.scn \
 	tests/sim/partition-1-2.scn \
+	tests/sim/partition-2-3.scn \
 	tests/sim/placement-count.scn \
 	tests/sim/placement-static.scn \
 	tests/sim/poweroff-conditional.scn \
@@ -117,16 +131,19 @@ HA_SIM_SCENARIOS = \
 	tests/sim/poweroff-freeze.scn \
 	tests/sim/poweroff-migrate.scn \
 	tests/sim/poweroff-watchdog.scn \
-	tests/sim/quorum-loss.scn \
 	tests/sim/quorum-loss-1-1-1.scn \
+	tests/sim/quorum-loss.scn \
 	tests/sim/reboot-conditional.scn \
 	tests/sim/reboot-failover.scn \
+	tests/sim/reboot-freeze-master.scn \
 	tests/sim/reboot-freeze.scn \
 	tests/sim/reboot-migrate.scn \
 	tests/sim/relocate-command.scn \
+	tests/sim/relocate-source-dies.scn \
 	tests/sim/relocate-target-dies.scn \
 	tests/sim/restart-relocate-error.scn \
 	tests/sim/restricted-group-node-returns.scn \
+	tests/sim/restricted-maintenance-no-node.scn \
 	tests/sim/restricted-no-node.scn \
 	tests/sim/short-blip.scn \
 	tests/sim/split-2-2.scn \

@@ -40,6 +40,7 @@ struct hamgr_lrm {
 	bool disarmed;        /* the master's status says HA is disarmed */
 	uint64_t renewed_ns;  /* last renewal delivered */
 	uint64_t tried_ns;    /* last renewal attempt */
+	bool renew_failed;    /* the last renewal attempt was not delivered */
 	unsigned busy;        /* operations in flight */
 	size_t n_local, cap_local;
 	struct local *local;  /* sorted by sid */
@@ -250,6 +251,7 @@ keep_lease(hamgr_lrm_t *lrm, bool wanted, uint64_t now)
 		}
 		lrm->wd_open = true;
 		lrm->held = true;
+		lrm->renew_failed = false;
 		lrm->renewed_ns = lrm->tried_ns = now;
 	} else if (lrm->held && !wanted && o->lease_release(lrm->ctx, lrm->lease) == 0) {
 		/*
@@ -261,9 +263,19 @@ keep_lease(hamgr_lrm_t *lrm, bool wanted, uint64_t now)
 		(void)o->watchdog_close(lrm->ctx, true);
 		lrm->held = lrm->wd_open = false;
 		return false;
-	} else if (lrm->held && now >= lrm->tried_ns + (uint64_t)lrm->settings.lease_renew_ms * 1000000u) {
+	} else if (lrm->held &&
+		   (lrm->renew_failed ||
+		    now >= lrm->tried_ns + (uint64_t)lrm->settings.lease_renew_ms * 1000000u)) {
+		/*
+		 * A renewal that failed (ring blocked by a membership change) is
+		 * retried at the next round, which the end of the change
+		 * triggers, not a renewal interval later: a second change may
+		 * follow at once (a node that comes back and is fenced again),
+		 * and the lease must be fresh when it starts.
+		 */
 		lrm->tried_ns = now;
-		if (o->lease_renew(lrm->ctx, lrm->lease) == 0)
+		lrm->renew_failed = o->lease_renew(lrm->ctx, lrm->lease) < 0;
+		if (!lrm->renew_failed)
 			lrm->renewed_ns = o->now_ns(lrm->ctx);
 	}
 	if (!lrm->held)

@@ -27,6 +27,7 @@ struct hamgr_master {
 	hamgr_crm_t *crm;            /* memory of this term as master */
 	bool active;
 	uint64_t renewed_ns, tried_ns;
+	bool renew_failed; /* retried at the next round, see keep_mastership */
 	char fenced_off[HAMGR_MAX_NODES][HAMGR_NODE_NAME_MAX]; /* confirmed by a device */
 	/* Files read last time, so unchanged ones are not parsed again. */
 	char *cfg_text[3];
@@ -214,12 +215,15 @@ keep_mastership(hamgr_master_t *m, bool quorate)
 		if (!m->crm)
 			return false;
 		m->active = true;
+		m->renew_failed = false;
 		m->renewed_ns = m->tried_ns = now;
 		return true;
 	}
-	if (now >= m->tried_ns + (uint64_t)m->settings.lease_renew_ms * 1000000u) {
+	/* A failed renewal is retried at once, as the LRM does (see keep_lease there). */
+	if (m->renew_failed || now >= m->tried_ns + (uint64_t)m->settings.lease_renew_ms * 1000000u) {
 		m->tried_ns = now;
-		if (o->lease_renew(m->ctx, MASTER_LEASE) == 0)
+		m->renew_failed = o->lease_renew(m->ctx, MASTER_LEASE) < 0;
+		if (!m->renew_failed)
 			m->renewed_ns = o->now_ns(m->ctx);
 	}
 	if (o->now_ns(m->ctx) >= m->renewed_ns + (uint64_t)m->settings.lease_ms * 1000000u)

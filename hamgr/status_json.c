@@ -97,6 +97,8 @@ hamgr_manager_status_encode(const struct hamgr_manager_status *ms, char **ret)
 		r |= add(n, "state", json_object_new_string(hamgr_node_state_name(ms->nodes[i].state)));
 		if (ms->nodes[i].unwatched)
 			r |= add(n, "unwatched", json_object_new_boolean(true));
+		if (ms->nodes[i].maintenance)
+			r |= add(n, "maintenance", json_object_new_boolean(true));
 		r |= json_object_array_add(nodes, n);
 	}
 	for (size_t i = 0; i < ms->n_services; i++)
@@ -316,6 +318,8 @@ decode_nodes(struct decoder *d, json_object *root, struct hamgr_manager_status *
 			return hamgr_error_set(d->err, d->file, 0, "%sname: '%s' is listed twice",
 					       path, name);
 		r = get_opt_bool(d, n, path, "unwatched", &ms->nodes[i].unwatched);
+		if (r == 0)
+			r = get_opt_bool(d, n, path, "maintenance", &ms->nodes[i].maintenance);
 		if (r < 0)
 			return r;
 	}

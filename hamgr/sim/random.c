@@ -1,8 +1,8 @@
 /*
  * random.c - ha-sim's randomized mode: a fault and command schedule made
  * from a seed (power loss, partitions, failed starts, maintenance,
- * shutdowns and reboots, migrate / relocate / stop commands, disarm and
- * arm, configuration edits), written as an ordinary scenario file, run
+ * shutdowns and reboots, node-maintenance, migrate / relocate / stop
+ * commands, disarm and arm, configuration edits), written as an ordinary scenario file, run
  * with the invariants checked at every step, then healed and checked for
  * a settled cluster.  When a run breaks, the schedule is shrunk event by
  * event to a small scenario that still breaks, for a regression file.
@@ -141,9 +141,20 @@ generate(uint64_t seed, unsigned steps, struct gen *g)
 					 vm, n, 1 + pick(&st, 3)));
 			break;
 		case 3:
-			add_event(g, fmt("at %llums maintenance n%u on\n", (unsigned long long)t, n));
-			add_event(g, fmt("at %llums maintenance n%u off\n",
-					 (unsigned long long)(t + 3000 + pick(&st, 20000)), n));
+			/* The LRM's own mode, or the admin's node-maintenance command. */
+			if (pick(&st, 2)) {
+				add_event(g, fmt("at %llums maintenance n%u on\n",
+						 (unsigned long long)t, n));
+				add_event(g, fmt("at %llums maintenance n%u off\n",
+						 (unsigned long long)(t + 3000 + pick(&st, 20000)),
+						 n));
+			} else {
+				add_event(g, fmt("at %llums command node-maintenance enable n%u\n",
+						 (unsigned long long)t, n));
+				add_event(g, fmt("at %llums command node-maintenance disable n%u\n",
+						 (unsigned long long)(t + 3000 + pick(&st, 20000)),
+						 n));
+			}
 			break;
 		case 4:
 		case 5:
@@ -192,9 +203,10 @@ generate(uint64_t seed, unsigned steps, struct gen *g)
 				 (unsigned long long)fix);
 
 		for (unsigned i = 0; i < n_nodes; i++) {
-			char *t = fmt("%sat %llums poweron n%u\nat %llums maintenance n%u off\n", tail,
-				      (unsigned long long)fix, i + 1, (unsigned long long)fix,
-				      i + 1);
+			char *t = fmt("%sat %llums poweron n%u\nat %llums maintenance n%u off\n"
+				      "at %llums command node-maintenance disable n%u\n",
+				      tail, (unsigned long long)fix, i + 1, (unsigned long long)fix,
+				      i + 1, (unsigned long long)fix, i + 1);
 
 			free(tail);
 			tail = t;

@@ -311,6 +311,53 @@ test_maintenance_moves_services_away(void **state)
 	fx_free(f);
 }
 
+/*
+ * node-maintenance enable: the node is in maintenance whatever its LRM
+ * reports, also after it was lost and came back, until disabled; then it
+ * gets services again.
+ */
+static void
+test_maintenance_command_until_disabled(void **state)
+{
+	struct fx *f = running_on_n1("vm: 100\nvm: 101\n", NULL);
+	struct hamgr_cmd on = {.kind = HAMGR_CMD_MAINTENANCE_ON, .node = "n1"};
+	struct hamgr_cmd off = {.kind = HAMGR_CMD_MAINTENANCE_OFF, .node = "n1"};
+
+	assert_int_equal(hamgr_crm_step(f->crm, f->ms, &f->in, &on, 1, &f->out), 0);
+	assert_true(f->out.changed);
+	assert_int_equal(fx_node_state(f, 0), HAMGR_NODE_MAINTENANCE);
+	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_MIGRATE);
+	fx_report(f, "vm:100", 0);
+	fx_step(f);
+	assert_string_not_equal(fx_svc(f, "vm:100")->node, "n1");
+	/* Lost and back: still in maintenance, nothing placed on it. */
+	f->nodes[0].online = false;
+	f->nodes[0].lease_held = false;
+	fx_step(f);
+	f->nodes[0].online = true;
+	fx_step(f);
+	assert_int_equal(fx_node_state(f, 0), HAMGR_NODE_MAINTENANCE);
+	assert_int_equal(hamgr_crm_step(f->crm, f->ms, &f->in, &off, 1, &f->out), 0);
+	assert_int_equal(fx_node_state(f, 0), HAMGR_NODE_ONLINE);
+	assert_false(f->ms->nodes[0].maintenance);
+	fx_free(f);
+}
+
+/* A node that is not configured is refused, with the reason. */
+static void
+test_maintenance_command_unknown_node(void **state)
+{
+	struct fx *f = running_on_n1("vm: 100\n", NULL);
+	struct hamgr_cmd on = {.kind = HAMGR_CMD_MAINTENANCE_ON, .node = "n9"};
+
+	assert_int_equal(hamgr_crm_step(f->crm, f->ms, &f->in, &on, 1, &f->out), 0);
+	assert_string_equal(f->out.why,
+			    "ha/crm_commands: node-maintenance enable: 'n9' is not a cluster node");
+	assert_int_equal(f->ms->n_nodes, NNODES);
+	assert_int_equal(fx_svc(f, "vm:100")->state, HAMGR_SVC_STARTED);
+	fx_free(f);
+}
+
 static void
 test_failback_to_higher_priority(void **state)
 {
@@ -447,6 +494,8 @@ main(void)
 		cmocka_unit_test(test_command_to_unusable_node_is_ignored),
 		cmocka_unit_test(test_migration_source_lost_recovers_on_target),
 		cmocka_unit_test(test_maintenance_moves_services_away),
+		cmocka_unit_test(test_maintenance_command_until_disabled),
+		cmocka_unit_test(test_maintenance_command_unknown_node),
 		cmocka_unit_test(test_failback_to_higher_priority),
 		cmocka_unit_test(test_nofailback_stays),
 		cmocka_unit_test(test_restricted_without_node_waits_in_recovery),

@@ -1,4 +1,7 @@
-/* test-crm_commands.c - ha/crm_commands: migrate and relocate, each error by line. */
+/*
+ * test-crm_commands.c - ha/crm_commands: migrate, relocate, stop, disarm,
+ * arm and node-maintenance, each error by line.
+ */
 #include <config.h>
 
 #include <errno.h>
@@ -53,6 +56,25 @@ test_stop_disarm_arm(void **state)
 	free(cmds);
 }
 
+/* node-maintenance takes the words of ha-manager's command. */
+static void
+test_node_maintenance(void **state)
+{
+	const char text[] = "node-maintenance enable n2\nnode-maintenance  disable   n3\n";
+	struct hamgr_cmd *cmds = NULL;
+	struct hamgr_error err;
+	size_t n = 0;
+
+	assert_int_equal(hamgr_cmds_parse("c", text, strlen(text), &cmds, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(cmds[0].kind, HAMGR_CMD_MAINTENANCE_ON);
+	assert_string_equal(cmds[0].node, "n2");
+	assert_string_equal(cmds[0].sid, "");
+	assert_int_equal(cmds[1].kind, HAMGR_CMD_MAINTENANCE_OFF);
+	assert_string_equal(cmds[1].node, "n3");
+	free(cmds);
+}
+
 static void
 test_empty_file(void **state)
 {
@@ -69,7 +91,12 @@ static const struct {
 	const char *text, *error;
 } bad[] = {
 	{"start vm:100 n1\n", "c:1: unknown command 'start' (expected migrate, relocate, stop, "
-			       "disarm or arm)"},
+			       "disarm, arm or node-maintenance)"},
+	{"node-maintenance on n1\n", "c:1: node-maintenance: expected enable or disable, not 'on'"},
+	{"node-maintenance\n", "c:1: node-maintenance: expected enable or disable, not ''"},
+	{"node-maintenance enable\n", "c:1: node-maintenance enable: expected NODE"},
+	{"\n\nnode-maintenance disable n/1\n",
+	 "c:3: node-maintenance disable: 'n/1' is not a node name"},
 	{"stop vm:100 n1\n", "c:1: stop: 'n1' is not a timeout (seconds, or a duration like 30s "
 			      "or 500ms, up to 24h)"},
 	{"stop vm:100\n", "c:1: stop: expected SID TIMEOUT"},
@@ -107,6 +134,7 @@ main(void)
 		cmocka_unit_test(test_commands_parse),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_stop_disarm_arm),
+		cmocka_unit_test(test_node_maintenance),
 		cmocka_unit_test(test_errors_name_line_and_problem),
 	};
 

@@ -512,6 +512,42 @@ test_lease_runs_out_feeding_stops_for_good(void **state)
 	hamgr_lrm_free(lrm);
 }
 
+/*
+ * A renewal that failed during a membership change is retried at the
+ * next round (the end of the change triggers one), not a whole renewal
+ * interval later: a second change may follow at once, and the lease must
+ * be fresh when it starts, or a healthy node resets itself.
+ */
+static void
+test_failed_renewal_retried_next_round(void **state)
+{
+	struct fake *f = *state;
+	hamgr_lrm_t *lrm = hamgr_lrm_new(&fake_ops, f, "n1");
+	unsigned renewed;
+
+	master_says(f, "vm:100", HAMGR_SVC_STARTED, "n1", "", 7);
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	f->renew_fails = true;
+	f->now = 1500 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	renewed = f->renewed;
+	/* The ring delivers again 100 ms later: renewed then, not at 2 s. */
+	f->renew_fails = false;
+	f->now = 1600 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->renewed, renewed + 1);
+	/* Then back to one renewal a renewal interval. */
+	f->now = 1700 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_int_equal(f->renewed, renewed + 1);
+	/* Fed until 5 s after the renewal at 1.6 s. */
+	f->renew_fails = true;
+	f->now = 6500 * MS;
+	assert_int_equal(hamgr_lrm_tick(lrm), 0);
+	assert_false(hamgr_lrm_lease_lost(lrm));
+	hamgr_lrm_free(lrm);
+}
+
 static void
 test_renewal_keeps_feeding(void **state)
 {
@@ -640,6 +676,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lease_runs_out_feeding_stops_for_good, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_renewal_keeps_feeding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_renewal_retried_next_round, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_enforced_without_master, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stop_request_without_lease, setup, teardown),

@@ -28,6 +28,7 @@ test_manager_round_trip(void **state)
 	hamgr_manager_status_node(ms, "n1", HAMGR_NODE_ONLINE);
 	hamgr_manager_status_node(ms, "n2", HAMGR_NODE_FENCE);
 	hamgr_manager_status_node(ms, "n3", HAMGR_NODE_MAINTENANCE);
+	ms->nodes[2].maintenance = true;
 	ms->services = calloc(2, sizeof(*ms->services));
 	ms->n_services = ms->cap_services = 2;
 	s = &ms->services[0];
@@ -53,6 +54,9 @@ test_manager_round_trip(void **state)
 	assert_int_equal(back->next_request_id, 42);
 	assert_int_equal(back->n_nodes, 3);
 	assert_int_equal(back->nodes[1].state, HAMGR_NODE_FENCE);
+	/* The admin's maintenance request survives a change of master. */
+	assert_true(back->nodes[2].maintenance);
+	assert_false(back->nodes[0].maintenance);
 	assert_int_equal(back->n_services, 2);
 	s = hamgr_manager_status_service(back, "ct:200");
 	assert_non_null(s);
@@ -127,6 +131,8 @@ static const struct {
 	{MS_HEAD "\"nodes\":[{\"name\":\"n1\",\"state\":\"online\"},{\"name\":\"n1\",\"state\":"
 		 "\"fence\"}]}",
 	 "ha/manager_status: nodes[1].name: 'n1' is listed twice"},
+	{MS_HEAD "\"nodes\":[{\"name\":\"n1\",\"state\":\"online\",\"maintenance\":1}]}",
+	 "ha/manager_status: nodes[0].maintenance: not a boolean"},
 	{MS_HEAD NODES "\"services\":[]}", "ha/manager_status: services: not an object"},
 	{MS_HEAD NODES "\"services\":{\"vm:1\":{}}}",
 	 "ha/manager_status: services: 'vm:1' is not a service id"},
