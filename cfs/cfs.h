@@ -102,6 +102,12 @@ size_t cfs_tree_bytes(const cfs_tree_t *tree);
 int cfs_tree_stat(const cfs_tree_t *tree, const char *path, struct cfs_stat *ret_st);
 
 /*
+ * Would creating an entry of @type at @path succeed now?  0, or the error
+ * the create would fail with (-EEXIST, -ENOENT, -ENOSPC, ...).
+ */
+int cfs_tree_may_create(const cfs_tree_t *tree, const char *path, enum cfs_type type);
+
+/*
  * Copy up to @size bytes of the file at @path from @offset into @buf.
  * Returns the number of bytes copied (0 at or past the end), -EISDIR, ...
  */

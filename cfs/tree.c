@@ -350,12 +350,12 @@ tree_resolve_new(const cfs_tree_t *tree, const char *path, struct cfs_entry **re
 	return 0;
 }
 
+/* Could an entry of @type be added at @path?  Where it would go if so. */
 static int
-tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime, uint32_t owner)
+tree_check_new(const cfs_tree_t *tree, const char *path, enum cfs_type type,
+	       struct cfs_entry **ret_dir, const char **ret_name)
 {
-	struct cfs_entry *dir, *e;
-	const char *name;
-	int r = tree_resolve_new(tree, path, &dir, &name);
+	int r = tree_resolve_new(tree, path, ret_dir, ret_name);
 
 	if (r < 0)
 		return r;
@@ -363,6 +363,27 @@ tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime, 
 		return -ENOSPC;
 	if (type == CFS_FILE && cfs_guest_id_taken(tree, path, NULL))
 		return -EEXIST;
+	return 0;
+}
+
+int
+cfs_tree_may_create(const cfs_tree_t *tree, const char *path, enum cfs_type type)
+{
+	struct cfs_entry *dir;
+	const char *name;
+
+	return tree_check_new(tree, path, type, &dir, &name);
+}
+
+static int
+tree_add(cfs_tree_t *tree, const char *path, enum cfs_type type, int64_t mtime, uint32_t owner)
+{
+	struct cfs_entry *dir, *e;
+	const char *name;
+	int r = tree_check_new(tree, path, type, &dir, &name);
+
+	if (r < 0)
+		return r;
 	e = cfs_entry_new(name, type);
 	if (!e)
 		return -ENOMEM;

@@ -76,8 +76,8 @@ cd_bridge_new(qb_loop_t *loop, cd_bridge_t **ret_bridge)
 	return 0;
 }
 
-int
-cd_bridge_call(cd_bridge_t *b, struct cd_job *job)
+static int
+enqueue(cd_bridge_t *b, struct cd_job *job)
 {
 	uint64_t one = 1;
 
@@ -95,7 +95,22 @@ cd_bridge_call(cd_bridge_t *b, struct cd_job *job)
 	b->tail = job;
 	pthread_mutex_unlock(&b->lock);
 	(void)!write(b->event_fd, &one, sizeof(one));
+	return 0;
+}
 
+int
+cd_bridge_post(cd_bridge_t *b, struct cd_job *job)
+{
+	return enqueue(b, job);
+}
+
+int
+cd_bridge_call(cd_bridge_t *b, struct cd_job *job)
+{
+	int r = enqueue(b, job);
+
+	if (r < 0)
+		return r;
 	pthread_mutex_lock(&b->lock);
 	while (!job->finished)
 		pthread_cond_wait(&b->done, &b->lock);
@@ -116,17 +131,28 @@ cd_job_finish(cd_bridge_t *b, struct cd_job *job, int result)
 void
 cd_bridge_close(cd_bridge_t *b)
 {
-	struct cd_job *job;
+	struct cd_job *job, *posted = NULL, *next;
 
 	pthread_mutex_lock(&b->lock);
 	b->closed = true;
-	for (job = b->head; job; job = job->next) {
-		job->result = -ESHUTDOWN;
-		job->finished = true;
+	for (job = b->head; job; job = next) {
+		next = job->next;
+		if (job->abandon) {
+			job->next = posted;
+			posted = job;
+		} else {
+			job->result = -ESHUTDOWN;
+			job->finished = true;
+		}
 	}
 	b->head = b->tail = NULL;
 	pthread_cond_broadcast(&b->done);
 	pthread_mutex_unlock(&b->lock);
+	/* Outside the lock: abandon() may free the job or wake others. */
+	for (job = posted; job; job = next) {
+		next = job->next;
+		job->abandon(job, -ESHUTDOWN);
+	}
 }
 
 void

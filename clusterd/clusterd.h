@@ -96,10 +96,13 @@ char *cd_quorum_members_json(cd_quorum_t *q);
 
 /*
  * Work that a FUSE thread hands to the loop thread.  run() is called on the
- * loop thread and must end, at once or later, in cd_job_finish().
+ * loop thread; a called job must end, at once or later, in cd_job_finish(),
+ * a posted one reports its end as it sees fit.
  */
 struct cd_job {
 	void (*run)(struct cd_job *job);
+	/* Posted jobs: called instead of run() when the bridge closes first. */
+	void (*abandon)(struct cd_job *job, int result);
 	int result;
 	bool finished;
 	struct cd_job *next;
@@ -112,10 +115,16 @@ int cd_bridge_new(qb_loop_t *loop, cd_bridge_t **ret_bridge);
 /* From any thread but the loop's: run @job on the loop, wait, return its result. */
 int cd_bridge_call(cd_bridge_t *b, struct cd_job *job);
 
+/*
+ * From any thread but the loop's: queue @job and return at once, 0 or
+ * -ESHUTDOWN.  Jobs run in the order they were called or posted.
+ */
+int cd_bridge_post(cd_bridge_t *b, struct cd_job *job);
+
 /* On the loop thread: @job is done with @result; its caller wakes up. */
 void cd_job_finish(cd_bridge_t *b, struct cd_job *job, int result);
 
-/* Refuse new jobs and fail queued ones with -ESHUTDOWN. */
+/* Refuse new jobs and fail queued ones with -ESHUTDOWN (posted: abandon()). */
 void cd_bridge_close(cd_bridge_t *b);
 
 /* Free after cd_bridge_close() once no thread can call in; NULL ignored. */

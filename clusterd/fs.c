@@ -1,15 +1,11 @@
 /*
- * fs.c - the tree as a FUSE file system at /etc/cluster.
- *
- * FUSE threads never touch the tree: every lookup and change runs on the
- * loop thread through the bridge.  An open file works on a private copy of
- * the content taken at open (close-to-open consistency); writes change
- * only that copy, and flush, fsync or close publish it as one change, so
- * other nodes never see half a file.  Returns are the errno a tool expects.
+ * fs.c - the tree as a FUSE file system at /etc/cluster: names,
+ * attributes, directories and the mount's life cycle (open files are in
+ * fs-file.c).  Reads run on FUSE threads under the tree lock; every change
+ * runs on the loop thread, reached through the bridge.  Returns are the
+ * errno a tool expects.
  */
 #include <config.h>
-
-#define FUSE_USE_VERSION 312
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,73 +18,22 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
-#include <fuse3/fuse.h>
 #include <qb/qblog.h>
 
-#include "clusterd/clusterd.h"
+#include "clusterd/fs-int.h"
 
 /* The virtual link in the root to this node's directory. */
 #define LOCAL_NAME "local"
 #define LOCAL_LINK "/" LOCAL_NAME
 
-struct cd_fs {
-	struct fuse *fuse;
-	pthread_t thread;
-	bool thread_started;
-	char *node_name;
-	struct cfs_limits limits;
-	cfs_replica_t *replica;
-	cd_quorum_t *quorum;
-	cd_bridge_t *bridge;
-	cd_pagecache_t *pagecache;
-	cd_invalidator_t *invalidator;
-	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
-	unsigned cache_timeout_s; /* see fs_init() */
-	/*
-	 * Held for reading by FUSE threads while they read the tree, for
-	 * writing by the loop thread while corosync deliveries change it
-	 * (group.c) and by cd_fs_detach().  Nothing else is taken under it.
-	 */
-	pthread_rwlock_t *tree_lock;
-};
-
-/* An open file: its private copy of the content. */
-struct handle {
-	pthread_mutex_t lock; /* guards data, size, dirty: FUSE may call concurrently */
-	char *path;
-	char *data;
-	size_t size;
-	bool dirty;
-	bool written; /* dirty by a write, not only by O_TRUNC at open */
-	bool writable;
-	int poisoned; /* a write failed: publish nothing, report this */
-};
-
-/* One request to the loop thread; fields used depend on run(). */
-struct fs_job {
-	struct cd_job job;
-	cd_fs_t *fs;
-	const char *path;
-	const struct cd_virtual_file *vf;
-	struct cfs_stat st;
-	struct cfs_op op;
-	char *data; /* open: the content copied out */
-	size_t size;
-	bool truncating; /* open with O_TRUNC: the content is not needed */
-	char **names; /* readdir */
-	size_t n_names;
-	int (*read)(struct fs_job *j); /* a tree read run on the loop thread */
-};
-
-/* Names the tree itself may not hold: the link and the virtual files. */
-static bool
-reserved(const char *path)
+bool
+cd_fs_reserved(const char *path)
 {
 	return !strcmp(path, LOCAL_LINK) || cd_virtual_find(path);
 }
 
-static cd_fs_t *
-fs_self(void)
+cd_fs_t *
+cd_fs_self(void)
 {
 	return fuse_get_context()->private_data;
 }
@@ -176,8 +121,8 @@ read_stat(struct fs_job *j)
 }
 
 /* Copy the whole content of j->path out of the tree, unless truncating. */
-static int
-read_all(struct fs_job *j)
+int
+cd_fs_read_all(struct fs_job *j)
 {
 	const cfs_tree_t *tree = cfs_replica_tree(j->fs->replica);
 	int r = cfs_tree_stat(tree, j->path, &j->st);
@@ -233,18 +178,17 @@ run_read(struct cd_job *job)
 	cd_job_finish(j->fs->bridge, job, j->read(j));
 }
 
-static int call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *));
 
 /* Run @read for @j with the tree held still; -ESHUTDOWN while stopping. */
-static int
-read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
+int
+cd_fs_read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
 {
 	int r;
 
 	j->fs = fs;
 	if (needs_loop(j->path)) {
 		j->read = read;
-		return call(fs, j, run_read);
+		return cd_fs_call(fs, j, run_read);
 	}
 	pthread_rwlock_rdlock(fs->tree_lock);
 	r = fs->replica ? read(j) : -ESHUTDOWN;
@@ -252,8 +196,8 @@ read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
 	return r;
 }
 
-static void
-run_generate(struct cd_job *job)
+void
+cd_fs_run_generate(struct cd_job *job)
 {
 	struct fs_job *j = (struct fs_job *)job;
 
@@ -262,31 +206,24 @@ run_generate(struct cd_job *job)
 	cd_job_finish(j->fs->bridge, job, j->data ? 0 : -ENOMEM);
 }
 
-/* read_all() for a writer, refused at open, not at close, without
- * quorum: editors report it best there. */
-static int
-read_all_writable(struct fs_job *j)
-{
-	return cfs_replica_writable(j->fs->replica) ? read_all(j) : -EROFS;
-}
 
 /* Run @run for @j on the loop thread and wait for it. */
-static int
-call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *))
+int
+cd_fs_call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *))
 {
 	j->fs = fs;
 	j->job.run = run;
 	return cd_bridge_call(fs->bridge, &j->job);
 }
 
-static int
-submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const char *path2,
+int
+cd_fs_submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const char *path2,
        const void *data, size_t size)
 {
 	struct fs_job j = { .op = { .type = type, .mtime = now_seconds(), .path = path,
 				    .path2 = path2, .data = data, .size = size } };
 
-	return call(fs, &j, run_submit);
+	return cd_fs_call(fs, &j, run_submit);
 }
 
 /* ------------------------------------------------------- attributes */
@@ -307,7 +244,7 @@ fill_stat(const struct cfs_stat *st, struct stat *out)
 static int
 fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 {
-	cd_fs_t *fs = fs_self();
+	cd_fs_t *fs = cd_fs_self();
 	struct fs_job j = { .path = path };
 	int r;
 
@@ -320,7 +257,7 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 	}
 	j.vf = cd_virtual_find(path);
 	if (j.vf) {
-		r = call(fs, &j, run_generate);
+		r = cd_fs_call(fs, &j, cd_fs_run_generate);
 		free(j.data);
 		if (r < 0)
 			return r;
@@ -332,19 +269,12 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 		out->st_mtime = out->st_ctime = out->st_atime = now_seconds();
 		return 0;
 	}
-	r = read_tree(fs, &j, read_stat);
-	if (r < 0)
-		return r;
-	fill_stat(&j.st, out);
-	if (fi && fi->fh) {
-		/* Our own unpublished writes show in our own stat. */
-		struct handle *h = (struct handle *)(uintptr_t)fi->fh;
-
-		pthread_mutex_lock(&h->lock);
-		out->st_size = (off_t)h->size;
-		pthread_mutex_unlock(&h->lock);
-	}
-	return 0;
+	r = cd_fs_read_tree(fs, &j, read_stat);
+	if (r == 0)
+		fill_stat(&j.st, out);
+	if (fi && fi->fh)
+		r = cd_fs_handle_stat(fi, r, out);
+	return r;
 }
 
 static int
@@ -352,7 +282,7 @@ fs_readlink(const char *path, char *buf, size_t size)
 {
 	if (strcmp(path, LOCAL_LINK))
 		return -EINVAL;
-	snprintf(buf, size, "nodes/%s", fs_self()->node_name);
+	snprintf(buf, size, "nodes/%s", cd_fs_self()->node_name);
 	return 0;
 }
 
@@ -361,7 +291,7 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
 	   struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
 	struct fs_job j = { .path = path };
-	int r = read_tree(fs_self(), &j, read_dir);
+	int r = cd_fs_read_tree(cd_fs_self(), &j, read_dir);
 
 	if (r == 0) {
 		fill(buf, ".", NULL, 0, 0);
@@ -383,7 +313,7 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset,
 static int
 fs_statfs(const char *path, struct statvfs *out)
 {
-	cd_fs_t *fs = fs_self();
+	cd_fs_t *fs = cd_fs_self();
 
 	memset(out, 0, sizeof(*out));
 	out->f_bsize = out->f_frsize = 4096;
@@ -394,236 +324,6 @@ fs_statfs(const char *path, struct statvfs *out)
 	return 0;
 }
 
-/* ------------------------------------------------------------ files */
-
-static void
-handle_free(struct handle *h)
-{
-	pthread_mutex_destroy(&h->lock);
-	free(h->path);
-	free(h->data);
-	free(h);
-}
-
-static struct handle *
-handle_new(const char *path, char *data, size_t size, bool writable)
-{
-	struct handle *h = calloc(1, sizeof(*h));
-
-	if (!h || !(h->path = strdup(path))) {
-		free(h);
-		return NULL;
-	}
-	pthread_mutex_init(&h->lock, NULL);
-	h->data = data;
-	h->size = size;
-	h->writable = writable;
-	return h;
-}
-
-static struct handle *
-fi_handle(struct fuse_file_info *fi)
-{
-	return (struct handle *)(uintptr_t)fi->fh;
-}
-
-static int
-fs_open(const char *path, struct fuse_file_info *fi)
-{
-	cd_fs_t *fs = fs_self();
-	bool writable = (fi->flags & O_ACCMODE) != O_RDONLY;
-	struct fs_job j = { .path = path, .truncating = fi->flags & O_TRUNC };
-	struct handle *h;
-	int r;
-
-	j.vf = cd_virtual_find(path);
-	if (j.vf && writable)
-		return -EACCES;
-	r = j.vf ? call(fs, &j, run_generate)
-		 : read_tree(fs, &j, writable ? read_all_writable : read_all);
-	/* The kernel only opens names it knows: another node removed this
-	 * one.  ESTALE makes it look the name up again, and create it if
-	 * asked to, rather than fail a create with ENOENT. */
-	if (r == -ENOENT)
-		return -ESTALE;
-	if (r < 0)
-		return r;
-	if (j.vf && j.truncating) {
-		free(j.data);
-		j.data = NULL;
-		j.size = 0;
-	}
-	h = handle_new(path, j.data, j.size, writable);
-	if (!h) {
-		free(j.data);
-		return -ENOMEM;
-	}
-	h->dirty = (fi->flags & O_TRUNC) && j.st.size > 0;
-	if (j.vf)
-		fi->direct_io = 1; /* generated anew each time: never cache it */
-	else
-		fi->keep_cache = cd_pagecache_open(fs->pagecache, path, j.st.version, writable);
-	fi->fh = (uintptr_t)h;
-	return 0;
-}
-
-static int
-fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
-{
-	struct handle *h;
-	int r = reserved(path) ? -EEXIST : submit(fs_self(), CFS_MSG_CREATE, path, NULL, NULL, 0);
-
-	if (r < 0)
-		return r;
-	h = handle_new(path, NULL, 0, true);
-	if (!h)
-		return -ENOMEM;
-	(void)cd_pagecache_open(fs_self()->pagecache, path, 0, true);
-	fi->fh = (uintptr_t)h;
-	return 0;
-}
-
-static int
-fs_read(const char *path, char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
-{
-	struct handle *h = fi_handle(fi);
-	size_t n = 0;
-
-	pthread_mutex_lock(&h->lock);
-	if ((size_t)offset < h->size) {
-		n = h->size - (size_t)offset < size ? h->size - (size_t)offset : size;
-		memcpy(buf, h->data + offset, n);
-	}
-	pthread_mutex_unlock(&h->lock);
-	return (int)n;
-}
-
-/* Make the copy @size bytes long, zero-filling any growth. */
-static int
-handle_resize(struct handle *h, size_t size, size_t max)
-{
-	char *grown;
-
-	if (size > max)
-		return -EFBIG;
-	if (size > h->size) {
-		grown = realloc(h->data, size);
-		if (!grown)
-			return -ENOMEM;
-		memset(grown + h->size, 0, size - h->size);
-		h->data = grown;
-	}
-	h->size = size;
-	h->dirty = true;
-	return 0;
-}
-
-static int
-fs_write(const char *path, const char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
-{
-	struct handle *h = fi_handle(fi);
-	size_t end = (size_t)offset + size;
-	int r = 0;
-
-	pthread_mutex_lock(&h->lock);
-	if (end > h->size)
-		r = handle_resize(h, end, fs_self()->limits.max_file_size);
-	if (r == 0) {
-		memcpy(h->data + offset, buf, size);
-		h->dirty = h->written = true;
-	} else {
-		/* The file must stay as it was, not end up with half the data. */
-		h->poisoned = r;
-	}
-	pthread_mutex_unlock(&h->lock);
-	return r < 0 ? r : (int)size;
-}
-
-/*
- * Publish the handle's content as one change if it changed.  With
- * @only_if_written, a file that was just truncated at open and not written
- * waits: a shell closes a duplicate of the descriptor (a flush) before the
- * command writes, and that must not publish an empty file.
- */
-static int
-handle_publish(cd_fs_t *fs, struct handle *h, bool only_if_written)
-{
-	int r = 0;
-
-	pthread_mutex_lock(&h->lock);
-	if (h->poisoned) {
-		r = h->poisoned;
-	} else if (h->dirty && (h->written || !only_if_written)) {
-		r = submit(fs, CFS_MSG_WRITE, h->path, NULL, h->data, h->size);
-		if (r == 0)
-			h->dirty = h->written = false;
-	}
-	pthread_mutex_unlock(&h->lock);
-	return r;
-}
-
-static int
-fs_flush(const char *path, struct fuse_file_info *fi)
-{
-	return handle_publish(fs_self(), fi_handle(fi), true);
-}
-
-static int
-fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
-{
-	return handle_publish(fs_self(), fi_handle(fi), false);
-}
-
-static int
-fs_release(const char *path, struct fuse_file_info *fi)
-{
-	struct handle *h = fi_handle(fi);
-	int r = handle_publish(fs_self(), h, false);
-
-	if (r < 0)
-		qb_log(LOG_WARNING, "changes to '%s' were lost at close: %s", h->path,
-		       strerror(-r));
-	cd_pagecache_release(fs_self()->pagecache, h->path, h->writable);
-	handle_free(h);
-	return 0;
-}
-
-static int
-fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
-{
-	cd_fs_t *fs = fs_self();
-	struct fs_job j = { .path = path };
-	struct handle *h;
-	int r;
-
-	if (size < 0)
-		return -EINVAL;
-	if (reserved(path))
-		return -EPERM;
-	if (fi && fi->fh) {
-		h = fi_handle(fi);
-		pthread_mutex_lock(&h->lock);
-		r = handle_resize(h, (size_t)size, fs->limits.max_file_size);
-		h->written = true;
-		pthread_mutex_unlock(&h->lock);
-		return r;
-	}
-	/* truncate(2) on a path: read, cut, publish at once. */
-	r = read_tree(fs, &j, read_all);
-	if (r < 0)
-		return r;
-	h = handle_new(path, j.data, j.size, true);
-	if (!h) {
-		free(j.data);
-		return -ENOMEM;
-	}
-	r = handle_resize(h, (size_t)size, fs->limits.max_file_size);
-	if (r == 0)
-		r = handle_publish(fs, h, false);
-	handle_free(h);
-	return r;
-}
-
 /* ------------------------------------------------------ namespace */
 
 static int
@@ -631,36 +331,36 @@ fs_mkdir(const char *path, mode_t mode)
 {
 	struct fs_job j = { .op = { .type = CFS_MSG_MKDIR, .mtime = now_seconds(), .path = path } };
 
-	if (reserved(path))
+	if (cd_fs_reserved(path))
 		return -EEXIST;
-	return call(fs_self(), &j, cfs_path_is_lock(path) ? run_lock_mkdir : run_submit);
+	return cd_fs_call(cd_fs_self(), &j, cfs_path_is_lock(path) ? run_lock_mkdir : run_submit);
 }
 
 static int
 fs_unlink(const char *path)
 {
-	return reserved(path) ? -EPERM : submit(fs_self(), CFS_MSG_UNLINK, path, NULL, NULL, 0);
+	return cd_fs_reserved(path) ? -EPERM : cd_fs_submit(cd_fs_self(), CFS_MSG_UNLINK, path, NULL, NULL, 0);
 }
 
 static int
 fs_rmdir(const char *path)
 {
-	return submit(fs_self(), CFS_MSG_RMDIR, path, NULL, NULL, 0);
+	return cd_fs_submit(cd_fs_self(), CFS_MSG_RMDIR, path, NULL, NULL, 0);
 }
 
 static int
 fs_rename(const char *from, const char *to, unsigned int flags)
 {
-	cd_fs_t *fs = fs_self();
+	cd_fs_t *fs = cd_fs_self();
 	struct fs_job j = { .path = to };
 
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL; /* RENAME_EXCHANGE and whiteouts are not supported */
-	if (reserved(from) || reserved(to))
+	if (cd_fs_reserved(from) || cd_fs_reserved(to))
 		return -EPERM;
-	if ((flags & RENAME_NOREPLACE) && read_tree(fs, &j, read_stat) == 0)
+	if ((flags & RENAME_NOREPLACE) && cd_fs_read_tree(fs, &j, read_stat) == 0)
 		return -EEXIST;
-	return submit(fs, CFS_MSG_RENAME, from, to, NULL, 0);
+	return cd_fs_submit(fs, CFS_MSG_RENAME, from, to, NULL, 0);
 }
 
 static int
@@ -671,7 +371,7 @@ fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info 
 	if (tv[1].tv_nsec == UTIME_OMIT)
 		return 0;
 	j.op.mtime = tv[1].tv_nsec == UTIME_NOW ? now_seconds() : (int64_t)tv[1].tv_sec;
-	return call(fs_self(), &j, run_submit);
+	return cd_fs_call(cd_fs_self(), &j, run_submit);
 }
 
 /* Modes are fixed by place (priv/ is private): only a no-op chmod passes. */
@@ -679,7 +379,7 @@ static int
 fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	struct fs_job j = { .path = path };
-	int r = read_tree(fs_self(), &j, read_stat);
+	int r = cd_fs_read_tree(cd_fs_self(), &j, read_stat);
 
 	if (r < 0)
 		return r;
@@ -750,14 +450,14 @@ static const struct fuse_operations fs_operations = {
 	.readlink = fs_readlink,
 	.readdir = fs_readdir,
 	.statfs = fs_statfs,
-	.open = fs_open,
-	.create = fs_create,
-	.read = fs_read,
-	.write = fs_write,
-	.flush = fs_flush,
-	.fsync = fs_fsync,
-	.release = fs_release,
-	.truncate = fs_truncate,
+	.open = cd_fs_open,
+	.create = cd_fs_create,
+	.read = cd_fs_read,
+	.write = cd_fs_write,
+	.flush = cd_fs_flush,
+	.fsync = cd_fs_fsync,
+	.release = cd_fs_release,
+	.truncate = cd_fs_truncate,
 	.mkdir = fs_mkdir,
 	.unlink = fs_unlink,
 	.rmdir = fs_rmdir,
@@ -811,6 +511,8 @@ cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum
 	fs->limits = config->limits;
 	fs->lock_lease_ns = (uint64_t)config->lock_lease_s * 1000000000u;
 	fs->cache_timeout_s = config->cache_timeout_s;
+	/* Far above the tree's inode numbers, which count its changes. */
+	atomic_init(&fs->next_provisional_ino, (uint_fast64_t)1 << 62);
 	fs->replica = replica;
 	fs->tree_lock = tree_lock;
 	fs->quorum = quorum;
@@ -861,7 +563,7 @@ cd_fs_changed(void *data, const char *path)
 	 * A removed name keeps its cached attributes: were they dropped, the
 	 * kernel would ask for them before opening the name, get ENOENT and
 	 * fail even a create.  Kept, it sends the open, which says ESTALE,
-	 * and the kernel looks the name up afresh (see fs_open()).
+	 * and the kernel looks the name up afresh (see cd_fs_open()).
 	 */
 	else if (cfs_tree_stat(cfs_replica_tree(fs->replica), path, &st) == 0)
 		cd_invalidator_push(fs->invalidator, path);

@@ -5,6 +5,8 @@ clusterd_clusterd_SOURCES = \
 	clusterd/cconf.c \
 	clusterd/cconf_version.c \
 	clusterd/clusterd.h \
+	clusterd/fs-file.c \
+	clusterd/fs-int.h \
 	clusterd/fs.c \
 	clusterd/group.c \
 	clusterd/invalidate.c \

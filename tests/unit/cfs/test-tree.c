@@ -119,6 +119,10 @@ test_create_errors_change_nothing(void **state)
 
 	assert_int_equal(cfs_tree_mkdir(t, "/d", 0), 0);
 	v = cfs_tree_version(t);
+	/* The dry run answers what the create would. */
+	assert_int_equal(cfs_tree_may_create(t, "/d", CFS_FILE), -EEXIST);
+	assert_int_equal(cfs_tree_may_create(t, "/nodir/f", CFS_FILE), -ENOENT);
+	assert_int_equal(cfs_tree_may_create(t, "/d/f", CFS_FILE), 0);
 	assert_int_equal(cfs_tree_mkdir(t, "/d", 0), -EEXIST);
 	assert_int_equal(cfs_tree_create(t, "/d", 0), -EEXIST);
 	assert_int_equal(cfs_tree_create(t, "/nodir/f", 0), -ENOENT);
@@ -204,6 +208,7 @@ test_limits(void **state)
 	assert_int_equal(put(t, "/b", "0123456"), 0);
 	/* Too many entries: root + a + b + c = 4. */
 	assert_int_equal(cfs_tree_mkdir(t, "/c", 0), 0);
+	assert_int_equal(cfs_tree_may_create(t, "/d", CFS_DIR), -ENOSPC);
 	assert_int_equal(cfs_tree_mkdir(t, "/d", 0), -ENOSPC);
 	cfs_tree_free(t);
 }
@@ -245,6 +250,7 @@ test_guest_ids_unique_across_nodes_and_types(void **state)
 
 	make_node_dirs(t);
 	assert_int_equal(put(t, "/nodes/n1/qemu/100.conf", "cores: 1\n"), 0);
+	assert_int_equal(cfs_tree_may_create(t, "/nodes/n2/qemu/100.conf", CFS_FILE), -EEXIST);
 	assert_int_equal(cfs_tree_create(t, "/nodes/n2/qemu/100.conf", 0), -EEXIST);
 	assert_int_equal(cfs_tree_create(t, "/nodes/n2/lxc/100.conf", 0), -EEXIST);
 	assert_int_equal(cfs_tree_create(t, "/nodes/n2/qemu/101.conf", 0), 0);

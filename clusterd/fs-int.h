@@ -1,0 +1,99 @@
+/*
+ * fs-int.h - what fs.c (names, attributes, the mount) and fs-file.c (open
+ * files) share.  Private to clusterd's FUSE layer.
+ */
+#ifndef CLUSTERHA_CLUSTERD_FS_INT_H
+#define CLUSTERHA_CLUSTERD_FS_INT_H
+
+#define FUSE_USE_VERSION 312
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include <fuse3/fuse.h>
+
+#include "clusterd/clusterd.h"
+
+struct cd_fs {
+	struct fuse *fuse;
+	pthread_t thread;
+	bool thread_started;
+	char *node_name;
+	struct cfs_limits limits;
+	cfs_replica_t *replica;
+	cd_quorum_t *quorum;
+	cd_bridge_t *bridge;
+	cd_pagecache_t *pagecache;
+	cd_invalidator_t *invalidator;
+	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
+	unsigned cache_timeout_s; /* see fs_init() */
+	atomic_uint_fast64_t next_provisional_ino; /* see cd_fs_handle_stat() */
+	/*
+	 * Held for reading by FUSE threads while they read the tree, for
+	 * writing by the loop thread while corosync deliveries change it
+	 * (group.c) and by cd_fs_detach().  Nothing else is taken under it.
+	 */
+	pthread_rwlock_t *tree_lock;
+};
+
+/* One request to the loop thread; fields used depend on run(). */
+struct fs_job {
+	struct cd_job job;
+	cd_fs_t *fs;
+	const char *path;
+	const struct cd_virtual_file *vf;
+	struct cfs_stat st;
+	struct cfs_op op;
+	char *data; /* open: the content copied out */
+	size_t size;
+	bool truncating; /* open with O_TRUNC: the content is not needed */
+	char **names; /* readdir */
+	size_t n_names;
+	int (*read)(struct fs_job *j); /* a tree read run on the loop thread */
+};
+
+/* The mount that the calling FUSE thread serves. */
+cd_fs_t *cd_fs_self(void);
+
+/* Names the tree itself may not hold: the "local" link and the virtual files. */
+bool cd_fs_reserved(const char *path);
+
+/* Run @read for @j with the tree held still; -ESHUTDOWN while stopping. */
+int cd_fs_read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *));
+
+/* A cd_fs_read_tree() reader: j->path's stat and content (unless truncating). */
+int cd_fs_read_all(struct fs_job *j);
+
+/* Run @run for @j on the loop thread and wait for it. */
+int cd_fs_call(cd_fs_t *fs, struct fs_job *j, void (*run)(struct cd_job *));
+
+/* A cd_fs_call() job: generate the virtual file j->vf into j->data. */
+void cd_fs_run_generate(struct cd_job *job);
+
+/* Submit one change and wait until it was delivered and committed. */
+int cd_fs_submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const char *path2,
+		 const void *data, size_t size);
+
+/* ------------------------------------------------------- fs-file.c */
+
+/*
+ * The attributes of the open file @fi in @out, which holds the tree's if
+ * @found is 0: its own unpublished size, and whole attributes of a file
+ * whose create has not arrived yet.  Returns 0 or @found.
+ */
+int cd_fs_handle_stat(struct fuse_file_info *fi, int found, struct stat *out);
+
+int cd_fs_open(const char *path, struct fuse_file_info *fi);
+int cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi);
+int cd_fs_read(const char *path, char *buf, size_t size, off_t offset,
+	       struct fuse_file_info *fi);
+int cd_fs_write(const char *path, const char *buf, size_t size, off_t offset,
+		struct fuse_file_info *fi);
+int cd_fs_flush(const char *path, struct fuse_file_info *fi);
+int cd_fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
+int cd_fs_release(const char *path, struct fuse_file_info *fi);
+int cd_fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
+
+#endif /* CLUSTERHA_CLUSTERD_FS_INT_H */
