@@ -125,6 +125,23 @@ scan(const char *text, struct scan *s)
 }
 
 int
+ctl_cconf_version(const char *text, uint64_t *ret_version)
+{
+	struct scan *s = malloc(sizeof(*s));
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	r = scan(text, s);
+	if (r == 0 && !s->has_version)
+		r = -ENOENT;
+	if (r == 0)
+		*ret_version = s->version;
+	free(s);
+	return r;
+}
+
+int
 ctl_cconf_nodes(const char *text, struct ctl_cconf_node *nodes, int max)
 {
 	struct scan *s = malloc(sizeof(*s));

@@ -19,6 +19,9 @@ struct ctl_cconf_params {
 	const char *log_file; /* NULL: no log file, syslog only */
 };
 
+/* The config_version of @text into *ret_version; -ENOENT when it has none. */
+int ctl_cconf_version(const char *text, uint64_t *ret_version);
+
 /* A node as the nodelist names it. */
 struct ctl_cconf_node {
 	uint32_t nodeid;

@@ -23,7 +23,7 @@ usage(FILE *out)
 	    "       clusterctl nodes [--output-format text|json]\n"
 	    "       clusterctl create NAME [--link0 ADDR] [--nodeid N] [--votes N] [--token-ms N]\n"
 	    "       clusterctl join-token [--ttl DURATION]\n"
-	    "       clusterctl add PEER --token TOKEN --link0 ADDR\n"
+	    "       clusterctl add PEER --token TOKEN --link0 ADDR [--timeout SECONDS]\n"
 	    "       clusterctl delnode NAME\n"
 	    "       clusterctl expected N\n"
 	    "See clusterctl(8) for the directory and start-hook options.\n");

@@ -65,6 +65,15 @@ void ctl_status_print(FILE *out, const struct ctl_status *s);
 /* The same facts as a JSON object (new reference); NULL on ENOMEM. */
 json_object *ctl_status_json(const struct ctl_status *s);
 
+/*
+ * Why the quorum of this cluster cannot break a tie, or NULL: a cluster of
+ * two nodes without a qdevice either loses quorum when one node fails
+ * (plain votequorum) or keeps both halves quorate when they lose each
+ * other (two_node), where only fencing prevents split brain.  A static
+ * string.
+ */
+const char *ctl_status_tie_warning(const struct ctl_status *s);
+
 /* The short node list: id, votes, name, address, state. */
 void ctl_nodes_print(FILE *out, const struct ctl_status *s);
 json_object *ctl_nodes_json(const struct ctl_status *s);

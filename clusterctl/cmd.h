@@ -25,7 +25,7 @@ bool ctl_valid_cluster_name(const char *name);
 /* 256 random bytes into DIR/authkey, 0400. */
 int ctl_write_authkey(const char *corosync_dir);
 
-/* corosync, clusterd and cluster-joind through the hook; wait for a writable tree. */
+/* corosync (waiting until it answers), clusterd and cluster-joind through the hook. */
 int ctl_start_services(const struct ctl_paths *p);
 
 #endif /* CLUSTERHA_CLUSTERCTL_CMD_H */

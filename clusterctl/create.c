@@ -182,7 +182,7 @@ publish(const struct ctl_paths *p, const char *conf, EVP_PKEY *ca_key)
 	return r;
 }
 
-/* Start corosync, then clusterd, and wait until the tree takes writes. */
+/* Start corosync, wait until it answers, then clusterd and cluster-joind. */
 int
 ctl_start_services(const struct ctl_paths *p)
 {
@@ -195,11 +195,6 @@ ctl_start_services(const struct ctl_paths *p)
 		r = ctl_node_start(p, "clusterd");
 	if (r == 0)
 		r = ctl_node_start(p, "cluster-joind");
-	if (r == 0 && (r = ctl_node_wait_tree(p, START_TIMEOUT_S)) < 0)
-		fprintf(stderr,
-		        "clusterctl: %s was not mounted and writable within %us "
-		        "(is clusterd running? is the cluster quorate?)\n",
-		        p->mount, START_TIMEOUT_S);
 	return r;
 }
 
@@ -239,6 +234,11 @@ create(const struct create_args *a, const char *node)
 		        strerror(-r));
 	if (r == 0)
 		r = ctl_start_services(&a->paths);
+	if (r == 0 && (r = ctl_node_wait_tree(&a->paths, START_TIMEOUT_S)) < 0)
+		fprintf(stderr,
+		        "clusterctl: %s was not mounted and writable within %us "
+		        "(is clusterd running? see its log)\n",
+		        a->paths.mount, START_TIMEOUT_S);
 	if (r == 0 && (r = publish(&a->paths, conf, ca_key)) < 0)
 		fprintf(stderr, "clusterctl: cannot put corosync.conf and the CA key into %s: %s\n",
 		        a->paths.mount, strerror(-r));

@@ -48,6 +48,20 @@ ctl_flags_string(unsigned flags, char *buf, size_t size)
 	}
 }
 
+const char *
+ctl_status_tie_warning(const struct ctl_status *s)
+{
+	if (s->n_nodes != 2 || (s->flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED))
+		return NULL;
+	if (s->flags & VOTEQUORUM_INFO_TWONODE)
+		return "two-node cluster without a qdevice: two_node keeps both nodes quorate "
+		       "when they lose each other, so only fencing prevents split brain; add a "
+		       "qdevice (corosync-qnetd on a third host) or a fence device for both nodes";
+	return "two-node cluster without a tie-breaker: it loses quorum when either node "
+	       "fails, so nothing fails over; add a qdevice (corosync-qnetd on a third host) "
+	       "or a third node";
+}
+
 static void
 heading(FILE *out, const char *title)
 {
@@ -62,9 +76,13 @@ heading(FILE *out, const char *title)
 void
 ctl_status_print(FILE *out, const struct ctl_status *s)
 {
+	const char *warning = ctl_status_tie_warning(s);
 	char date[64], flags[256];
 	struct tm tm;
 
+	/* First, where nobody misses it. */
+	if (warning)
+		fprintf(out, "WARNING: %s\n\n", warning);
 	heading(out, "Cluster information");
 	fprintf(out, "Name:             %s\n", s->cluster_name);
 	fprintf(out, "Config Version:   %" PRIu64 "\n", s->config_version);
@@ -120,6 +138,19 @@ add(json_object *obj, const char *key, json_object *val)
 	if (!val)
 		return false;
 	if (json_object_object_add(obj, key, val) < 0) {
+		json_object_put(val);
+		return false;
+	}
+	return true;
+}
+
+/* Append @val to the array @a; false (and @val freed) on failure. */
+static bool
+add_item(json_object *a, json_object *val)
+{
+	if (!val)
+		return false;
+	if (json_object_array_add(a, val) < 0) {
 		json_object_put(val);
 		return false;
 	}
@@ -190,6 +221,8 @@ ctl_status_json(const struct ctl_status *s)
 {
 	json_object *root = json_object_new_object(), *c = json_object_new_object(),
 	            *q = json_object_new_object(), *v = json_object_new_object();
+	const char *warning = ctl_status_tie_warning(s);
+	json_object *warnings = json_object_new_array();
 	char ring[64];
 	bool ok;
 
@@ -217,7 +250,16 @@ ctl_status_json(const struct ctl_status *s)
 		ok = add(root, "votequorum", v) && ok;
 		v = NULL;
 		ok = ok && add(root, "members", nodes_array(s, true));
+		if (ok && warnings &&
+		    (!warning || add_item(warnings, json_object_new_string(warning)))) {
+			/* add() takes the array, also when it fails. */
+			ok = add(root, "warnings", warnings);
+			warnings = NULL;
+		} else {
+			ok = false;
+		}
 	}
+	json_object_put(warnings);
 	json_object_put(c);
 	json_object_put(q);
 	json_object_put(v);

@@ -22,14 +22,16 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "clusterctl/cconf.h"
 #include "clusterctl/clusterctl.h"
 #include "clusterctl/cmd.h"
 #include "clusterctl/pki.h"
 #include "clusterctl/token.h"
 #include "clusterctl/wire.h"
 
-#define DEFAULT_TTL_S 3600
-#define IO_TIMEOUT_S  60
+#define DEFAULT_TTL_S      3600
+#define IO_TIMEOUT_S       60
+#define DEFAULT_TIMEOUT_S  60
 
 /* This node's ring0 address, from the running corosync. */
 static int
@@ -156,6 +158,7 @@ struct add_args {
 	const char *peer;
 	const char *token;
 	const char *link0;
+	unsigned timeout_s; /* for the tree to arrive */
 	struct ctl_paths paths;
 };
 
@@ -311,12 +314,13 @@ parse_add(int argc, char **argv, struct add_args *a)
 	static const struct option longopts[] = {
 	    {"token", required_argument, NULL, 't'},
 	    {"link0", required_argument, NULL, 'l'},
+	    {"timeout", required_argument, NULL, 'w'},
 	    CTL_PATH_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*a = (struct add_args){0};
+	*a = (struct add_args){.timeout_s = DEFAULT_TIMEOUT_S};
 	ctl_paths_init(&a->paths);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -326,7 +330,7 @@ parse_add(int argc, char **argv, struct add_args *a)
 			a->token = optarg;
 		else if (c == 'l')
 			a->link0 = optarg;
-		else
+		else if (c != 'w' || ctl_parse_uint("--timeout", optarg, 1, 3600, &a->timeout_s) < 0)
 			return -EINVAL;
 	}
 	if (optind + 1 != argc || !a->token || !a->link0) {
@@ -335,6 +339,34 @@ parse_add(int argc, char **argv, struct add_args *a)
 	}
 	a->peer = argv[optind];
 	return 0;
+}
+
+/*
+ * Success only once this node has the cluster's tree: a join whose node
+ * never gets there (clusterd not starting, a network that drops corosync)
+ * must not look done.
+ */
+static int
+wait_joined(const struct add_args *a, const char *name, const char *conf)
+{
+	uint64_t version = 0;
+	char why[4400];
+	int r;
+
+	if (ctl_cconf_version(conf, &version) < 0) {
+		fprintf(stderr, "clusterctl: the corosync.conf from %s has no config_version\n",
+		        a->peer);
+		return -EPROTO;
+	}
+	r = ctl_node_wait_member(&a->paths, name, version, a->timeout_s, why, sizeof(why));
+	if (r < 0)
+		fprintf(stderr,
+		        "clusterctl: %s did not receive the cluster's tree within %us: %s. "
+		        "It is in the cluster's corosync.conf now: fix it (see the logs of "
+		        "corosync and clusterd) or remove it with 'clusterctl delnode %s' on a "
+		        "member\n",
+		        name, a->timeout_s, why, name);
+	return r;
 }
 
 static int
@@ -367,6 +399,8 @@ join(const struct add_args *a, const struct ctl_token *t, const char *name)
 		        strerror(-r));
 	if (r == 0)
 		r = ctl_start_services(&a->paths);
+	if (r == 0)
+		r = wait_joined(a, name, ctl_json_str(ans, "corosync_conf"));
 	if (r == 0 && json_object_object_get_ex(ans, "nodeid", &v))
 		printf("node %s joined the cluster as node id %d\n", name, json_object_get_int(v));
 	json_object_put(req);

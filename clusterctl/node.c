@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include <corosync/cmap.h>
+#include <json-c/json.h>
 
+#include "clusterctl/cconf.h"
 #include "clusterctl/node.h"
 
 void
@@ -161,6 +163,89 @@ ctl_node_wait_tree(const struct ctl_paths *p, unsigned timeout_s)
 			}
 		}
 		if (time(NULL) > deadline)
+			return -ETIMEDOUT;
+		nap();
+	}
+}
+
+/* Does the tree's corosync.conf have at least @version?  Else say what it has. */
+static bool
+tree_has_version(const struct ctl_paths *p, uint64_t version, char *why, size_t size)
+{
+	char path[4096], *text = NULL;
+	uint64_t v = 0;
+	int r;
+
+	ctl_path(path, sizeof(path), p->mount, "corosync.conf");
+	r = ctl_read_file(path, &text, NULL);
+	if (r == 0)
+		r = ctl_cconf_version(text, &v);
+	free(text);
+	if (r == 0 && v >= version)
+		return true;
+	if (r < 0)
+		snprintf(why, size, "%s cannot be read: %s", path, strerror(-r));
+	else
+		snprintf(why, size, "%s has config_version %llu, not yet %llu", path,
+		         (unsigned long long)v, (unsigned long long)version);
+	return false;
+}
+
+/* Does the tree's .members list @name online in a quorate cluster?  Else say why not. */
+static bool
+members_list(const struct ctl_paths *p, const char *name, char *why, size_t size)
+{
+	char path[4096], *text = NULL;
+	json_object *root = NULL, *cluster, *quorate, *nodes;
+	bool found = false, online = false;
+
+	ctl_path(path, sizeof(path), p->mount, ".members");
+	if (ctl_read_file(path, &text, NULL) == 0)
+		root = json_tokener_parse(text);
+	free(text);
+	if (!root) {
+		snprintf(why, size, "%s cannot be read", path);
+		return false;
+	}
+	if (!json_object_object_get_ex(root, "cluster", &cluster) ||
+	    !json_object_object_get_ex(cluster, "quorate", &quorate) ||
+	    !json_object_get_boolean(quorate)) {
+		snprintf(why, size, "%s says the cluster is not quorate", path);
+		json_object_put(root);
+		return false;
+	}
+	if (json_object_object_get_ex(root, "nodes", &nodes) &&
+	    json_object_is_type(nodes, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+			json_object *n = json_object_array_get_idx(nodes, i), *v;
+
+			if (!json_object_object_get_ex(n, "name", &v) ||
+			    strcmp(json_object_get_string(v), name))
+				continue;
+			found = true;
+			online = json_object_object_get_ex(n, "online", &v) &&
+			         json_object_get_boolean(v);
+		}
+	}
+	json_object_put(root);
+	if (!online)
+		snprintf(why, size, "%s %s", path,
+		         found ? "lists this node offline" : "does not list this node");
+	return online;
+}
+
+int
+ctl_node_wait_member(const struct ctl_paths *p, const char *name, uint64_t version,
+                     unsigned timeout_s, char *why, size_t size)
+{
+	time_t deadline = time(NULL) + timeout_s;
+
+	for (;;) {
+		if (!mounted(p->mount))
+			snprintf(why, size, "%s is not mounted (is clusterd running?)", p->mount);
+		else if (tree_has_version(p, version, why, size) && members_list(p, name, why, size))
+			return 0;
+		if (time(NULL) >= deadline)
 			return -ETIMEDOUT;
 		nap();
 	}

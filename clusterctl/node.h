@@ -58,6 +58,15 @@ int ctl_node_wait_corosync(unsigned timeout_s);
 int ctl_node_wait_tree(const struct ctl_paths *p, unsigned timeout_s);
 
 /*
+ * Wait up to @timeout_s until this node, @name, has received the
+ * cluster's tree: mounted, with a corosync.conf of at least @version, and
+ * a .members that lists @name online in a quorate cluster.  On timeout
+ * -ETIMEDOUT and *why says which of these was still missing.
+ */
+int ctl_node_wait_member(const struct ctl_paths *p, const char *name, uint64_t version,
+                         unsigned timeout_s, char *why, size_t size);
+
+/*
  * Write @len bytes to DIR/NAME with @mode atomically (a new file renamed
  * over the old); works in the tree and on local disk.
  */

@@ -50,6 +50,8 @@ expect_status() {
 	[[ $(jq -r '.members[] | "\(.nodeid) \(.votes) \(.name) \(.address) \(if .local then 1 else 0 end)"' <<<"$json") == "$members" ]] ||
 		fail "$node: membership differs between text and JSON"
 	[[ $(wc -l <<<"$members") == "$n" ]] || fail "$node: $(wc -l <<<"$members") membership lines, not $n"
+	[[ $(jq -r '.warnings | join("\n")' <<<"$json") == $(sed -n 's/^WARNING: //p' <<<"$text") ]] ||
+		fail "$node: warnings differ between text and JSON"
 	[[ $(jq -r '.members[] | select(.local) | .name' <<<"$json") == "$node" ]] ||
 		fail "$node: the local member is not $node"
 	echo "ok: $node: clusterctl status shows $n nodes, quorate, config version $version; JSON matches"
@@ -69,7 +71,7 @@ node_ip() { echo "${LAB_SUBNET:-10.77.0}.${1#n}"; }
 # Mode and owner of PATH inside NODE, as "0600 root".
 mode_of() { lab exec "$1" stat -c '%a %U' "$2"; }
 
-# Form a cluster from 'lab up --empty' nodes as a user does: create on the
+# Form a cluster from 'lab up --bare' nodes as a user does: create on the
 # first, join-token there and add on each other one.  Prints the last token.
 form_cluster() {
 	local first=$1 node token

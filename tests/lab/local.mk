@@ -25,7 +25,8 @@ LAB_TESTS = \
 	tests/lab/clusterctl-status.test \
 	tests/lab/clusterctl-create.test \
 	tests/lab/clusterctl-join.test \
-	tests/lab/clusterctl-delnode.test
+	tests/lab/clusterctl-delnode.test \
+	tests/lab/clusterctl-add-wait.test
 
 # The node's watchdog: wdmux on the lab's emulated watchdog hardware.
 LAB_TESTS += \

@@ -51,6 +51,14 @@ lab_test_cleanup() {
 
 lab() { "$LAB" "$@"; }
 
+# Is PID a live process?  A zombie is not: it has died and only waits for
+# its parent to read its status.  Daemons that clusterctl started through
+# its start hook have no parent left but init, which may reap them a while
+# after they died.
+pid_running() {
+	grep -Eq '^State:[[:space:]]+[^Z]' "/proc/$1/status" 2>/dev/null
+}
+
 # "Nodes:" of corosync-quorumtool on NODE, or nothing if corosync is down.
 quorum_field() {
 	lab exec "$1" corosync-quorumtool -s 2>/dev/null |

@@ -159,6 +159,89 @@ test_nodes_lists_offline_nodes_too(void **state)
 	json_object_put(o);
 }
 
+/* The one warning of @s's JSON, or NULL when "warnings" is empty. */
+static const char *
+json_warning(json_object *o)
+{
+	json_object *w;
+
+	assert_true(json_object_object_get_ex(o, "warnings", &w));
+	assert_true(json_object_is_type(w, json_type_array));
+	assert_in_range(json_object_array_length(w), 0, 1);
+	return json_object_array_length(w) ? json_object_get_string(json_object_array_get_idx(w, 0))
+	                                   : NULL;
+}
+
+/* Two nodes, neither two_node nor a qdevice: warned in text and JSON. */
+static void
+test_status_warns_two_nodes_without_tie_breaker(void **state)
+{
+	struct ctl_status s;
+	json_object *o;
+	char *t;
+
+	three_nodes(&s);
+	s.n_nodes = 2;
+	t = printed(ctl_status_print, &s);
+	assert_true(strncmp(t, "WARNING: two-node cluster without a tie-breaker: it loses quorum "
+	                       "when either node fails",
+	                    80) == 0);
+	free(t);
+	o = ctl_status_json(&s);
+	assert_non_null(o);
+	assert_non_null(json_warning(o));
+	assert_non_null(strstr(json_warning(o), "without a tie-breaker"));
+	assert_non_null(strstr(json_warning(o), "qdevice"));
+	json_object_put(o);
+}
+
+/* two_node alone still leaves split brain to fencing: a different warning. */
+static void
+test_status_warns_two_node_without_qdevice(void **state)
+{
+	struct ctl_status s;
+	json_object *o;
+	char *t;
+
+	three_nodes(&s);
+	s.n_nodes = 2;
+	s.flags |= VOTEQUORUM_INFO_TWONODE;
+	t = printed(ctl_status_print, &s);
+	assert_non_null(strstr(t, "WARNING: two-node cluster without a qdevice: two_node keeps"));
+	assert_non_null(strstr(t, "Flags:            Quorate 2Node WaitForAll\n"));
+	free(t);
+	o = ctl_status_json(&s);
+	assert_non_null(o);
+	assert_non_null(strstr(json_warning(o), "only fencing prevents split brain"));
+	json_object_put(o);
+}
+
+/* A qdevice breaks the tie; three nodes need none: no warning anywhere. */
+static void
+test_status_no_warning_with_qdevice_or_three_nodes(void **state)
+{
+	struct ctl_status s;
+	json_object *o;
+	char *t;
+
+	three_nodes(&s);
+	t = printed(ctl_status_print, &s);
+	assert_null(strstr(t, "WARNING"));
+	free(t);
+	o = ctl_status_json(&s);
+	assert_null(json_warning(o));
+	json_object_put(o);
+
+	s.n_nodes = 2;
+	s.flags |= VOTEQUORUM_INFO_TWONODE | VOTEQUORUM_INFO_QDEVICE_REGISTERED;
+	t = printed(ctl_status_print, &s);
+	assert_null(strstr(t, "WARNING"));
+	free(t);
+	o = ctl_status_json(&s);
+	assert_null(json_warning(o));
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -167,6 +250,9 @@ main(void)
 	    cmocka_unit_test(test_status_text_says_activity_blocked_without_quorum),
 	    cmocka_unit_test(test_status_json_same_facts),
 	    cmocka_unit_test(test_nodes_lists_offline_nodes_too),
+	    cmocka_unit_test(test_status_warns_two_nodes_without_tie_breaker),
+	    cmocka_unit_test(test_status_warns_two_node_without_qdevice),
+	    cmocka_unit_test(test_status_no_warning_with_qdevice_or_three_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
