@@ -28,6 +28,7 @@ struct handle {
 	bool written; /* dirty by a write, not only by O_TRUNC at open */
 	bool writable;
 	int poisoned; /* a write failed: publish nothing, report this */
+	struct handle *next_writer; /* in cd_fs's writers, when writable */
 	/*
 	 * A create sent ahead of the content (see cd_fs_create()).  Its own
 	 * lock: the loop thread reports the outcome while a flush may hold
@@ -92,28 +93,65 @@ fi_handle(struct fuse_file_info *fi)
 	return (struct handle *)(uintptr_t)fi->fh;
 }
 
-int
-cd_fs_handle_stat(struct fuse_file_info *fi, int found, struct stat *out)
+/* Writable handles are listed, so a getattr without one finds them. */
+static void
+writer_add(cd_fs_t *fs, struct handle *h)
 {
-	struct handle *h = fi_handle(fi);
+	pthread_mutex_lock(&fs->writers_lock);
+	h->next_writer = fs->writers;
+	fs->writers = h;
+	pthread_mutex_unlock(&fs->writers_lock);
+}
 
-	/* A file created here whose create is still on its way. */
-	if (found == -ENOENT && h->create_sent) {
+static void
+writer_remove(cd_fs_t *fs, struct handle *h)
+{
+	pthread_mutex_lock(&fs->writers_lock);
+	for (struct handle **link = &fs->writers; *link; link = &(*link)->next_writer) {
+		if (*link == h) {
+			*link = h->next_writer;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fs->writers_lock);
+}
+
+int
+cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
+		   struct stat *out, cd_fs_stat_fn *stat_tree)
+{
+	struct handle *h = fi && fi->fh ? fi_handle(fi) : NULL;
+	int r;
+
+	if (!h) {
+		pthread_mutex_lock(&fs->writers_lock);
+		for (h = fs->writers; h && strcmp(h->path, path); h = h->next_writer)
+			;
+		/* Held still: a publish holds its lock throughout. */
+		if (h)
+			pthread_mutex_lock(&h->lock);
+		pthread_mutex_unlock(&fs->writers_lock);
+		if (!h)
+			return stat_tree(fs, path, out);
+	} else {
+		pthread_mutex_lock(&h->lock);
+	}
+	r = stat_tree(fs, path, out);
+	if (r == -ENOENT && h->create_sent) {
+		/* Created here, and the create is still on its way. */
 		memset(out, 0, sizeof(*out));
 		out->st_ino = h->provisional_ino;
 		out->st_mode = S_IFREG | cfs_path_mode(h->path, CFS_FILE);
 		out->st_nlink = 1;
 		out->st_blksize = 4096;
 		out->st_mtime = out->st_ctime = out->st_atime = time(NULL);
-		found = 0;
+		r = 0;
 	}
-	if (found < 0)
-		return found;
 	/* Our own unpublished writes show in our own stat. */
-	pthread_mutex_lock(&h->lock);
-	out->st_size = (off_t)h->size;
+	if (r == 0 && S_ISREG(out->st_mode) && (fi || h->dirty))
+		out->st_size = (off_t)h->size;
 	pthread_mutex_unlock(&h->lock);
-	return 0;
+	return r;
 }
 
 /* The outcome of @h's create sent ahead: on the loop thread, or at close. */
@@ -131,9 +169,31 @@ static void
 create_done(void *ctx, int result)
 {
 	struct create_job *c = ctx;
+	cd_fs_t *fs = c->fs;
 
 	create_ended(c->h, result);
 	free(c);
+	pthread_mutex_lock(&fs->creates_lock);
+	fs->creates_ended++;
+	pthread_cond_broadcast(&fs->creates_cond);
+	pthread_mutex_unlock(&fs->creates_lock);
+}
+
+bool
+cd_fs_wait_creates(cd_fs_t *fs)
+{
+	uint64_t sent;
+
+	pthread_mutex_lock(&fs->creates_lock);
+	sent = fs->creates_sent;
+	if (fs->creates_ended == sent) {
+		pthread_mutex_unlock(&fs->creates_lock);
+		return false;
+	}
+	while (fs->creates_ended < sent)
+		pthread_cond_wait(&fs->creates_cond, &fs->creates_lock);
+	pthread_mutex_unlock(&fs->creates_lock);
+	return true;
 }
 
 static void
@@ -218,6 +278,8 @@ cd_fs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1; /* generated anew each time: never cache it */
 	else
 		fi->keep_cache = cd_pagecache_open(fs->pagecache, path, j.st.version, writable);
+	if (writable)
+		writer_add(fs, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
 }
@@ -247,7 +309,11 @@ send_create_ahead(cd_fs_t *fs, struct handle *h)
 				 .path = h->path };
 	h->create_sent = h->create_pending = true;
 	h->provisional_ino = atomic_fetch_add(&fs->next_provisional_ino, 1);
+	pthread_mutex_lock(&fs->creates_lock);
 	r = cd_bridge_post(fs->bridge, &c->job);
+	if (r == 0)
+		fs->creates_sent++;
+	pthread_mutex_unlock(&fs->creates_lock);
 	if (r < 0) {
 		h->create_sent = h->create_pending = false;
 		free(c);
@@ -288,6 +354,7 @@ cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		return r;
 	}
 	(void)cd_pagecache_open(fs->pagecache, path, 0, true);
+	writer_add(fs, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
 }
@@ -388,13 +455,16 @@ cd_fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 int
 cd_fs_release(const char *path, struct fuse_file_info *fi)
 {
+	cd_fs_t *fs = cd_fs_self();
 	struct handle *h = fi_handle(fi);
-	int r = handle_publish(cd_fs_self(), h, false);
+	int r = handle_publish(fs, h, false);
 
 	if (r < 0)
 		qb_log(LOG_WARNING, "changes to '%s' were lost at close: %s", h->path,
 		       strerror(-r));
-	cd_pagecache_release(cd_fs_self()->pagecache, h->path, h->writable);
+	if (h->writable)
+		writer_remove(fs, h);
+	cd_pagecache_release(fs->pagecache, h->path, h->writable);
 	handle_free(h);
 	return 0;
 }

@@ -14,6 +14,8 @@
 
 #include <fuse3/fuse.h>
 
+struct handle;
+
 #include "clusterd/clusterd.h"
 
 struct cd_fs {
@@ -29,7 +31,12 @@ struct cd_fs {
 	cd_invalidator_t *invalidator;
 	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
 	unsigned cache_timeout_s; /* see fs_init() */
-	atomic_uint_fast64_t next_provisional_ino; /* see cd_fs_handle_stat() */
+	atomic_uint_fast64_t next_provisional_ino; /* see cd_fs_file_getattr() */
+	pthread_mutex_t writers_lock; /* guards the list at writers */
+	struct handle *writers;	      /* open writable files (fs-file.c) */
+	pthread_mutex_t creates_lock; /* guards creates_sent, creates_ended */
+	pthread_cond_t creates_cond;
+	uint64_t creates_sent, creates_ended; /* creates sent ahead; they end in order */
 	/*
 	 * Held for reading by FUSE threads while they read the tree, for
 	 * writing by the loop thread while corosync deliveries change it
@@ -78,12 +85,24 @@ int cd_fs_submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const ch
 
 /* ------------------------------------------------------- fs-file.c */
 
+/* Fills @out with the tree's attributes of @path: 0 or -errno. */
+typedef int cd_fs_stat_fn(cd_fs_t *fs, const char *path, struct stat *out);
+
 /*
- * The attributes of the open file @fi in @out, which holds the tree's if
- * @found is 0: its own unpublished size, and whole attributes of a file
- * whose create has not arrived yet.  Returns 0 or @found.
+ * getattr of @path, open as @fi (may be NULL): @stat_tree's answer, but
+ * as this node's writer of the file sees it, if there is one: its size,
+ * or whole attributes while its create has not arrived.  The kernel keeps
+ * what getattr says, so the tree is read with that writer held still: a
+ * size its close is publishing at that moment is never kept.
  */
-int cd_fs_handle_stat(struct fuse_file_info *fi, int found, struct stat *out);
+int cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
+		       struct stat *out, cd_fs_stat_fn *stat_tree);
+
+/*
+ * Wait until every create sent ahead so far has ended; false at once when
+ * none is on its way.
+ */
+bool cd_fs_wait_creates(cd_fs_t *fs);
 
 int cd_fs_open(const char *path, struct fuse_file_info *fi);
 int cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi);

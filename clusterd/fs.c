@@ -190,10 +190,15 @@ cd_fs_read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
 		j->read = read;
 		return cd_fs_call(fs, j, run_read);
 	}
-	pthread_rwlock_rdlock(fs->tree_lock);
-	r = fs->replica ? read(j) : -ESHUTDOWN;
-	pthread_rwlock_unlock(fs->tree_lock);
-	return r;
+	for (int attempt = 0;; attempt++) {
+		pthread_rwlock_rdlock(fs->tree_lock);
+		r = fs->replica ? read(j) : -ESHUTDOWN;
+		pthread_rwlock_unlock(fs->tree_lock);
+		/* A file created here may not have arrived yet: look again once
+		 * the creates sent so far have (outside the lock they need). */
+		if (r != -ENOENT || attempt || !cd_fs_wait_creates(fs))
+			return r;
+	}
 }
 
 void
@@ -242,6 +247,17 @@ fill_stat(const struct cfs_stat *st, struct stat *out)
 }
 
 static int
+stat_tree(cd_fs_t *fs, const char *path, struct stat *out)
+{
+	struct fs_job j = { .path = path };
+	int r = cd_fs_read_tree(fs, &j, read_stat);
+
+	if (r == 0)
+		fill_stat(&j.st, out);
+	return r;
+}
+
+static int
 fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 {
 	cd_fs_t *fs = cd_fs_self();
@@ -269,12 +285,7 @@ fs_getattr(const char *path, struct stat *out, struct fuse_file_info *fi)
 		out->st_mtime = out->st_ctime = out->st_atime = now_seconds();
 		return 0;
 	}
-	r = cd_fs_read_tree(fs, &j, read_stat);
-	if (r == 0)
-		fill_stat(&j.st, out);
-	if (fi && fi->fh)
-		r = cd_fs_handle_stat(fi, r, out);
-	return r;
+	return cd_fs_file_getattr(fs, path, fi, out, stat_tree);
 }
 
 static int
@@ -513,6 +524,9 @@ cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum
 	fs->cache_timeout_s = config->cache_timeout_s;
 	/* Far above the tree's inode numbers, which count its changes. */
 	atomic_init(&fs->next_provisional_ino, (uint_fast64_t)1 << 62);
+	pthread_mutex_init(&fs->writers_lock, NULL);
+	pthread_mutex_init(&fs->creates_lock, NULL);
+	pthread_cond_init(&fs->creates_cond, NULL);
 	fs->replica = replica;
 	fs->tree_lock = tree_lock;
 	fs->quorum = quorum;
@@ -593,6 +607,9 @@ cd_fs_stop(cd_fs_t *fs)
 	if (fs->fuse)
 		fuse_destroy(fs->fuse);
 	cd_pagecache_free(fs->pagecache);
+	pthread_cond_destroy(&fs->creates_cond);
+	pthread_mutex_destroy(&fs->creates_lock);
+	pthread_mutex_destroy(&fs->writers_lock);
 	free(fs->node_name);
 	free(fs);
 }
