@@ -55,7 +55,8 @@ UNIT_VMM_TESTS = \
 	tests/unit/vmm-bridge/test-storage-net \
 	tests/unit/vmm-bridge/test-lxc-conf \
 	tests/unit/vmm-bridge/test-exec \
-	tests/unit/vmm-bridge/test-storagecfg-edit
+	tests/unit/vmm-bridge/test-storagecfg-edit \
+	tests/unit/vmm-bridge/test-storagectl
 check_PROGRAMS += $(UNIT_VMM_TESTS)
 TESTS += $(UNIT_VMM_TESTS)
 UNIT_VMM_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -76,6 +77,9 @@ tests_unit_vmm_bridge_test_exec_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_exec_LDADD = $(UNIT_VMM_LDADD)
 tests_unit_vmm_bridge_test_storagecfg_edit_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_storagecfg_edit_LDADD = $(UNIT_VMM_LDADD)
+# Runs the built storagectl: make check builds programs before tests.
+tests_unit_vmm_bridge_test_storagectl_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_storagectl_LDADD = $(UNIT_VMM_LDADD)
 
 dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5 man/lxc-guest.conf.5 \
 	man/exec-guest.conf.5

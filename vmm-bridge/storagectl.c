@@ -359,7 +359,9 @@ cmd_edit(vmm_ctx_t *ctx, const struct args *a)
 		json_object_object_add(o, "error", r < 0 ? json_object_new_string(err.msg) : NULL);
 		if (!strcmp(cmd, "remove"))
 			json_object_object_add(o, "used_by", users_json(users, n));
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		/* Messages hold paths: keep their slashes readable. */
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	}
 	free(users);
