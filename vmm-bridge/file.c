@@ -60,25 +60,54 @@ close_fd:
 	return r;
 }
 
+/*
+ * Create a temporary file next to @path that no other writer uses: two
+ * writers of one file (two commands, or two nodes in cfs) sharing one
+ * temporary name could interleave their bytes and rename a mix of both.
+ * O_EXCL makes the name ours; pid and a counter make a clash rare.
+ */
+static int
+tmp_open(const char *path, char *tmp, size_t size, vmm_error_t *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return vmm_err(err, -EINVAL, "%s: not a path with a directory", path);
+	for (unsigned i = 0; i < 100; i++) {
+		int fd;
+
+		if (snprintf(tmp, size, "%.*s/.%s.%ld-%u.tmp", (int)(slash - path), path, slash + 1,
+			     (long)getpid(), i) >= (int)size)
+			return vmm_err(err, -ENAMETOOLONG, "%s: path too long", path);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : vmm_err(err, -errno, "%s: %s", tmp, strerror(errno));
+	}
+	return vmm_err(err, -EEXIST, "%s: no free temporary name", path);
+}
+
 int
 vmm_file_write(const char *path, const char *text, bool exclusive, vmm_error_t *err)
 {
 	char tmp[PATH_MAX];
-	const char *slash = strrchr(path, '/');
 	size_t len = strlen(text);
 	int fd, r;
 
-	if (!slash || snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp", (int)(slash - path), path,
-			       slash + 1) >= (int)sizeof(tmp))
-		return vmm_err(err, -ENAMETOOLONG, "%s: path too long", path);
 	if (exclusive && access(path, F_OK) == 0)
 		return vmm_err(err, -EEXIST, "%s: already exists", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = tmp_open(path, tmp, sizeof(tmp), err);
 	if (fd < 0)
-		return vmm_err(err, -errno, "%s: %s", tmp, strerror(errno));
+		return fd;
 	if (write(fd, text, len) != (ssize_t)len) {
 		r = vmm_err(err, errno ? -errno : -EIO, "%s: write: %s", tmp,
 			    strerror(errno ? errno : EIO));
+		close(fd);
+		goto unlink_tmp;
+	}
+	/* On a disk file system the new content must be on disk before the
+	 * rename is, or a crash could leave an empty file under the old name. */
+	if (fsync(fd) < 0) {
+		r = vmm_err(err, -errno, "%s: fsync: %s", tmp, strerror(errno));
 		close(fd);
 		goto unlink_tmp;
 	}

@@ -32,6 +32,9 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/storage-kernel.c \
 	vmm-bridge/storage-nfs.c \
 	vmm-bridge/storagecfg.c \
+	vmm-bridge/storagecfg-edit.c \
+	vmm-bridge/storagecfg-write.c \
+	vmm-bridge/storage-users.c \
 	vmm-bridge/volume.c
 vmm_bridge_libvmm_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBNFS_CFLAGS) $(LXC_CFLAGS)
 # What a program linking libvmm.a needs besides it.
@@ -51,7 +54,9 @@ UNIT_VMM_TESTS = \
 	tests/unit/vmm-bridge/test-guest \
 	tests/unit/vmm-bridge/test-storage-net \
 	tests/unit/vmm-bridge/test-lxc-conf \
-	tests/unit/vmm-bridge/test-exec
+	tests/unit/vmm-bridge/test-exec \
+	tests/unit/vmm-bridge/test-storagecfg-edit \
+	tests/unit/vmm-bridge/test-storagectl
 check_PROGRAMS += $(UNIT_VMM_TESTS)
 TESTS += $(UNIT_VMM_TESTS)
 UNIT_VMM_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -70,6 +75,11 @@ tests_unit_vmm_bridge_test_lxc_conf_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_lxc_conf_LDADD = $(UNIT_VMM_LDADD)
 tests_unit_vmm_bridge_test_exec_CFLAGS = $(UNIT_VMM_CFLAGS)
 tests_unit_vmm_bridge_test_exec_LDADD = $(UNIT_VMM_LDADD)
+tests_unit_vmm_bridge_test_storagecfg_edit_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_storagecfg_edit_LDADD = $(UNIT_VMM_LDADD)
+# Runs the built storagectl: make check builds programs before tests.
+tests_unit_vmm_bridge_test_storagectl_CFLAGS = $(UNIT_VMM_CFLAGS)
+tests_unit_vmm_bridge_test_storagectl_LDADD = $(UNIT_VMM_LDADD)
 
 dist_man_MANS += man/vmctl.8 man/qemu-guest.conf.5 man/storage.cfg.5 man/lxc-guest.conf.5 \
 	man/exec-guest.conf.5

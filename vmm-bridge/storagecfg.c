@@ -49,6 +49,7 @@ struct parser {
 	vmm_storage_cfg_t *cfg;
 	const struct type_keys *tk; /* of the current section */
 	unsigned seen;		    /* bit i: tk->keys[i] was given */
+	bool lines;		    /* messages name the line (text from a file) */
 	vmm_error_t *err;
 };
 
@@ -64,6 +65,11 @@ perr(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!p->lines && p->cfg->n && p->tk)
+		return vmm_err(p->err, -EINVAL, "%s: %s: %s: %s", p->file, p->tk->type,
+			       p->cfg->v[p->cfg->n - 1].id, msg);
+	if (!p->lines)
+		return vmm_err(p->err, -EINVAL, "%s: %s", p->file, msg);
 	if (p->cfg->n && p->tk)
 		return vmm_err(p->err, -EINVAL, "%s:%u: %s: %s: %s", p->file, p->line,
 			       p->tk->type, p->cfg->v[p->cfg->n - 1].id, msg);
@@ -324,11 +330,11 @@ parse_text(struct parser *p, char *copy)
 	return section_end(p, header);
 }
 
-int
-vmm_storage_cfg_parse(const char *file, const char *text, vmm_storage_cfg_t **ret_cfg,
-		      vmm_error_t *err)
+static int
+parse(const char *file, bool lines, const char *text, vmm_storage_cfg_t **ret_cfg,
+      vmm_error_t *err)
 {
-	struct parser p = { .file = file, .err = err };
+	struct parser p = { .file = file, .lines = lines, .err = err };
 	char *copy = strdup(text);
 	int r;
 
@@ -347,6 +353,26 @@ fail:
 	free(copy);
 	vmm_storage_cfg_free(p.cfg);
 	return r;
+}
+
+int
+vmm_storage_cfg_parse(const char *file, const char *text, vmm_storage_cfg_t **ret_cfg,
+		      vmm_error_t *err)
+{
+	return parse(file, true, text, ret_cfg, err);
+}
+
+int
+vmm_storage_cfg_parse_unlined(const char *what, const char *text, vmm_storage_cfg_t **ret_cfg,
+			      vmm_error_t *err)
+{
+	return parse(what, false, text, ret_cfg, err);
+}
+
+unsigned
+vmm_storage_cfg_line(const vmm_storage_cfg_t *cfg, size_t i)
+{
+	return i < cfg->n ? cfg->lines[i] : 0;
 }
 
 int

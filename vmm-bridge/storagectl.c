@@ -1,11 +1,12 @@
 /*
- * storagectl.c - storagectl(8): list the storages of storage.cfg and show
- * the status of those this node sees, as text or JSON.  A thin shell over
- * libvmm's storage.cfg parser and storage plugins.
+ * storagectl.c - storagectl(8): list the storages of storage.cfg, show the
+ * status of those this node sees, and add, change or remove storages, as
+ * text or JSON.  A thin shell over libvmm's storage.cfg parser, editor and
+ * storage plugins.
  */
 #include <config.h>
 
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,12 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: storagectl [--config-root DIR] [--node NAME] list|status\n"
-		     "                  [--output-format text|json]\n");
+	fprintf(out,
+		"usage: storagectl [--config-root DIR] [--node NAME] [--output-format text|json]\n"
+		"                  list | status\n"
+		"                  | add TYPE NAME --KEY VALUE...\n"
+		"                  | set NAME [--KEY VALUE...] [--delete KEY[,KEY...]]\n"
+		"                  | remove NAME [--force]\n");
 }
 
 static json_object *
@@ -126,60 +131,284 @@ cmd_status(vmm_ctx_t *ctx, const vmm_storage_cfg_t *cfg, bool json)
 	return rc;
 }
 
+/* The command line: the options, the command and its words, the keys. */
+struct args {
+	struct vmm_ctx_options opt;
+	bool json, force;
+	const char *words[3]; /* command, then its operands */
+	size_t nwords;
+	struct vmm_storage_kv *kv;
+	size_t nkv;
+	char *deletes; /* --delete values joined by ',' */
+};
+
+static int
+args_add_kv(struct args *a, const char *key, const char *value)
+{
+	struct vmm_storage_kv *kv = realloc(a->kv, (a->nkv + 1) * sizeof(*kv));
+
+	if (!kv)
+		return -ENOMEM;
+	a->kv = kv;
+	a->kv[a->nkv++] = (struct vmm_storage_kv){ key, value };
+	return 0;
+}
+
+/* Each KEY of "--delete KEY[,KEY]" becomes a key without a value. */
+static int
+args_add_deletes(struct args *a, const char *list)
+{
+	size_t len = a->deletes ? strlen(a->deletes) : 0;
+	char *d = realloc(a->deletes, len + strlen(list) + 2);
+
+	if (!d)
+		return -ENOMEM;
+	/* Joined into one buffer and split once at the end, so that the keys
+	 * point into memory that no later realloc moves. */
+	snprintf(d + len, strlen(list) + 2, "%s%s", len ? "," : "", list);
+	a->deletes = d;
+	return 0;
+}
+
+static int
+args_split_deletes(struct args *a)
+{
+	char *tok, *save = NULL;
+
+	if (!a->deletes)
+		return 0;
+	for (tok = strtok_r(a->deletes, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (args_add_kv(a, tok, NULL) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* The value of option @name at argv[*i]: "--name=value" or "--name value". */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "storagectl: --%s needs a value\n", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Whether argv[i] is option @name, alone or as "--name=...". */
+static bool
+opt_is(const char *arg, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(arg + 2, name, len) && (arg[2 + len] == '\0' || arg[2 + len] == '=');
+}
+
+/*
+ * Options may stand anywhere; any other "--KEY VALUE" is a storage key
+ * for add and set.  Returns 0, or EXIT_USAGE after saying why.
+ */
+static int
+args_parse(int argc, char **argv, struct args *a)
+{
+	static const char *const globals[] = { "config-root", "node", "output-format", "delete" };
+	const size_t nglobals = sizeof(globals) / sizeof(*globals);
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+		size_t g;
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+			return -1;
+		if (arg[0] != '-' || !strcmp(arg, "-")) {
+			if (a->nwords == sizeof(a->words) / sizeof(*a->words)) {
+				fprintf(stderr, "storagectl: unexpected '%s'\n", arg);
+				return EXIT_USAGE;
+			}
+			a->words[a->nwords++] = arg;
+			continue;
+		}
+		if (strncmp(arg, "--", 2) || arg[2] == '\0') {
+			fprintf(stderr, "storagectl: unknown option '%s'\n", arg);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(arg, "--force")) {
+			a->force = true;
+			continue;
+		}
+		for (g = 0; g < nglobals && !opt_is(arg, globals[g]); g++)
+			;
+		v = opt_value(argc, argv, &i, g < nglobals ? globals[g] : arg + 2);
+		if (!v)
+			return EXIT_USAGE;
+		if (g == 0) {
+			a->opt.config_root = v;
+		} else if (g == 1) {
+			a->opt.node = v;
+		} else if (g == 2) {
+			if (strcmp(v, "json") && strcmp(v, "text")) {
+				fprintf(stderr,
+					"storagectl: --output-format: '%s' is not text or json\n",
+					v);
+				return EXIT_USAGE;
+			}
+			a->json = !strcmp(v, "json");
+		} else if (g == 3) {
+			if (args_add_deletes(a, v) < 0)
+				return EXIT_FAILURE;
+		} else {
+			char *eq = strchr(arg + 2, '=');
+
+			/* "--key=value": the key ends at '='; terminate it in place. */
+			if (eq)
+				*eq = '\0';
+			if (args_add_kv(a, arg + 2, v) < 0)
+				return EXIT_FAILURE;
+		}
+	}
+	return args_split_deletes(a) < 0 ? EXIT_FAILURE : 0;
+}
+
+/* Whether the words and keys fit the command; says why not. */
+static bool
+args_fit(const struct args *a)
+{
+	static const struct {
+		const char *cmd;
+		size_t words;
+		bool keys, force;
+	} cmds[] = {
+		{ "list", 1, false, false }, { "status", 1, false, false },
+		{ "add", 3, true, false },   { "set", 2, true, false },
+		{ "remove", 2, false, true },
+	};
+	size_t i;
+
+	if (a->nwords == 0)
+		return false;
+	for (i = 0; i < sizeof(cmds) / sizeof(*cmds) && strcmp(cmds[i].cmd, a->words[0]); i++)
+		;
+	if (i == sizeof(cmds) / sizeof(*cmds)) {
+		fprintf(stderr, "storagectl: unknown command '%s'\n", a->words[0]);
+		return false;
+	}
+	if (a->nwords != cmds[i].words) {
+		fprintf(stderr, "storagectl %s: wrong number of operands\n", a->words[0]);
+		return false;
+	}
+	if ((a->nkv && !cmds[i].keys) || (a->force && !cmds[i].force)) {
+		fprintf(stderr, "storagectl %s: takes no %s\n", a->words[0],
+			a->force && !cmds[i].force ? "--force" : "storage keys");
+		return false;
+	}
+	return true;
+}
+
+static json_object *
+users_json(const struct vmm_storage_user *users, size_t n)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "node", json_object_new_string(users[i].node));
+		json_object_object_add(o, "type", json_object_new_string(users[i].type));
+		json_object_object_add(o, "id", json_object_new_uint64(users[i].id));
+		json_object_object_add(o, "key", json_object_new_string(users[i].key));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/*
+ * add, set, remove.  Text: silent on success, the error on stderr, and for
+ * remove every guest that uses the storage.  JSON: one object on stdout
+ * either way.
+ */
+static int
+cmd_edit(vmm_ctx_t *ctx, const struct args *a)
+{
+	const char *cmd = a->words[0], *id = a->words[a->nwords - 1];
+	struct vmm_storage_user *users = NULL;
+	json_object *o;
+	size_t n = 0;
+	vmm_error_t err = { "" };
+	int r;
+
+	if (!strcmp(cmd, "add"))
+		r = vmm_storage_add(ctx, a->words[1], id, a->kv, a->nkv, &err);
+	else if (!strcmp(cmd, "set"))
+		r = vmm_storage_set(ctx, id, a->kv, a->nkv, &err);
+	else
+		r = vmm_storage_remove(ctx, id, a->force, &users, &n, &err);
+	if (r < 0)
+		fprintf(stderr, "storagectl: %s\n", err.msg);
+	/* The message names the first user; list them all when it does not. */
+	for (size_t i = 0; !a->json && (r == 0 || n > 1) && i < n; i++)
+		fprintf(stderr, "storagectl: %s: used by %s %u on node '%s' (%s)\n", id,
+			users[i].type, users[i].id, users[i].node, users[i].key);
+	if (a->json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "storage", json_object_new_string(id));
+		json_object_object_add(o, "command", json_object_new_string(cmd));
+		json_object_object_add(o, "ok", json_object_new_boolean(r == 0));
+		json_object_object_add(o, "error", r < 0 ? json_object_new_string(err.msg) : NULL);
+		if (!strcmp(cmd, "remove"))
+			json_object_object_add(o, "used_by", users_json(users, n));
+		/* Messages hold paths: keep their slashes readable. */
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								   JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	}
+	free(users);
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config-root", required_argument, NULL, 'c' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "output-format", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct vmm_ctx_options opt = { 0 };
+	struct args a = { 0 };
 	vmm_storage_cfg_t *cfg = NULL;
 	vmm_ctx_t *ctx = NULL;
 	vmm_error_t err;
-	bool json = false;
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt.config_root = optarg;
-			break;
-		case 'n':
-			opt.node = optarg;
-			break;
-		case 'o':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				fprintf(stderr,
-					"storagectl: --output-format: '%s' is not text or json\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			json = !strcmp(optarg, "json");
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	rc = args_parse(argc, argv, &a);
+	if (rc < 0) {
+		usage(stdout);
+		rc = EXIT_SUCCESS;
+		goto free_args;
 	}
-	if (optind + 1 != argc ||
-	    (strcmp(argv[optind], "list") && strcmp(argv[optind], "status"))) {
+	if (rc == 0 && !args_fit(&a)) {
 		usage(stderr);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
 	}
-	if (vmm_ctx_new(&opt, &ctx, &err) < 0 || vmm_storage_cfg_load(ctx, &cfg, &err) < 0) {
+	if (rc != 0)
+		goto free_args;
+	if (vmm_ctx_new(&a.opt, &ctx, &err) < 0) {
 		fprintf(stderr, "storagectl: %s\n", err.msg);
-		vmm_ctx_free(ctx);
-		return EXIT_FAILURE;
+		rc = EXIT_FAILURE;
+		goto free_args;
 	}
-	rc = !strcmp(argv[optind], "list") ? cmd_list(cfg, json) : cmd_status(ctx, cfg, json);
+	if (strcmp(a.words[0], "list") && strcmp(a.words[0], "status")) {
+		rc = cmd_edit(ctx, &a);
+		goto free_ctx;
+	}
+	if (vmm_storage_cfg_load(ctx, &cfg, &err) < 0) {
+		fprintf(stderr, "storagectl: %s\n", err.msg);
+		rc = EXIT_FAILURE;
+		goto free_ctx;
+	}
+	rc = !strcmp(a.words[0], "list") ? cmd_list(cfg, a.json) : cmd_status(ctx, cfg, a.json);
 	vmm_storage_cfg_free(cfg);
+free_ctx:
 	vmm_ctx_free(ctx);
+free_args:
+	free(a.kv);
+	free(a.deletes);
 	return rc;
 }

@@ -466,6 +466,19 @@ int vmm_remote_vmctl(vmm_ctx_t *ctx, const char *node, const char *sub, unsigned
 		     const char *a1, const char *a2, const char *a3, const char *a4, char *out,
 		     size_t size, vmm_error_t *err);
 
+/* ---- storage.cfg internals (storagecfg.c) ---- */
+
+/*
+ * Parse storage.cfg text that is not (yet) in a file, e.g. a section a
+ * command is about to add: as vmm_storage_cfg_parse, but messages read
+ * "<what>: <type>: <storage>: <problem>", without a line number.
+ */
+int vmm_storage_cfg_parse_unlined(const char *what, const char *text,
+				  vmm_storage_cfg_t **ret_cfg, vmm_error_t *err);
+
+/* The line (from 1) of the @i-th storage's section header; 0 when none. */
+unsigned vmm_storage_cfg_line(const vmm_storage_cfg_t *cfg, size_t i);
+
 /* ---- backends ---- */
 
 extern const struct vmm_backend vmm_backend_qemu;

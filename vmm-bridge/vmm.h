@@ -255,6 +255,72 @@ bool vmm_storage_on_node(const struct vmm_storage *st, const char *node);
 /* "images,iso" for a content mask, into @buf. */
 void vmm_storage_content_format(unsigned content, char *buf, size_t size);
 
+/* ---- editing storage.cfg (storagecfg-edit.c, storage-users.c) ---- */
+
+/* One "--key value" of storagectl add/set; @value NULL deletes @key (set). */
+struct vmm_storage_kv {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * Text edits of storage.cfg: each takes the current text @text of @file
+ * (borrowed; @file names it in messages), checks the result with the
+ * parser that reads storage.cfg, and returns the whole new text in
+ * *@ret_text (caller frees).  Lines, comments and order of every section
+ * but the edited one stay as they are.  -EINVAL with a message naming the
+ * storage and the key: an unknown key or type, a bad value, a missing
+ * required key, a value with a line break; -EEXIST when add names a
+ * storage that exists, -ENOENT when set or remove names one that does not,
+ * or set deletes a key the section does not have.
+ *
+ * add:    append section "<type>: <id>" with @kv (in that order).
+ * set:    replace the value of each key of @kv in place, append the keys the
+ *         section does not have, delete those whose value is NULL.
+ * remove: drop the section (its header and indented lines).
+ */
+int vmm_storage_cfg_add(const char *file, const char *text, const char *type, const char *id,
+			const struct vmm_storage_kv *kv, size_t n, char **ret_text,
+			vmm_error_t *err);
+int vmm_storage_cfg_set(const char *file, const char *text, const char *id,
+			const struct vmm_storage_kv *kv, size_t n, char **ret_text,
+			vmm_error_t *err);
+int vmm_storage_cfg_remove(const char *file, const char *text, const char *id,
+			   char **ret_text, vmm_error_t *err);
+
+/* A guest config that names a storage. */
+struct vmm_storage_user {
+	char node[64];
+	const char *type; /* "vm", "ct"; static */
+	unsigned id;
+	char key[16];	  /* the config key: "scsi0", "rootfs" */
+};
+
+/*
+ * Every guest config on every node (<root>/nodes/ * /qemu/<id>.conf and
+ * lxc/<id>.conf) with a disk or rootfs on storage @storage, read with the
+ * backends' own config parsers; into *@ret_users (caller frees with free())
+ * and *@ret_count.  A config that does not parse is -EINVAL naming it,
+ * unless @lenient, which skips it.
+ */
+int vmm_storage_users(vmm_ctx_t *ctx, const char *storage, bool lenient,
+		      struct vmm_storage_user **ret_users, size_t *ret_count, vmm_error_t *err);
+
+/*
+ * The edits above on <config root>/storage.cfg of @ctx: read it (missing is
+ * empty), edit, and replace it with one rename of a temporary file in the
+ * same directory, so that no reader on any node sees half a file.
+ * vmm_storage_remove refuses (-EBUSY, naming the first guest) a storage
+ * that a guest config still uses unless @force; the users it found go to
+ * *@ret_users / *@ret_count (caller frees; may be NULL) also on -EBUSY.
+ */
+int vmm_storage_add(vmm_ctx_t *ctx, const char *type, const char *id,
+		    const struct vmm_storage_kv *kv, size_t n, vmm_error_t *err);
+int vmm_storage_set(vmm_ctx_t *ctx, const char *id, const struct vmm_storage_kv *kv, size_t n,
+		    vmm_error_t *err);
+int vmm_storage_remove(vmm_ctx_t *ctx, const char *id, bool force,
+		       struct vmm_storage_user **ret_users, size_t *ret_count, vmm_error_t *err);
+
 struct vmm_storage_status {
 	bool available;
 	uint64_t total; /* bytes */

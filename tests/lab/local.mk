@@ -43,7 +43,9 @@ LAB_TESTS += \
 	tests/lab/vmm-start-stop.test \
 	tests/lab/vmm-acpi-timeout.test \
 	tests/lab/vmm-node-rule.test \
-	tests/lab/vmm-lxc.test
+	tests/lab/vmm-lxc.test \
+	tests/lab/vmm-lxc-stuck.test \
+	tests/lab/vmm-exec.test
 
 # The lab NAS: NFSv3 and iSCSI served in user space.
 LAB_TESTS += tests/lab/nas.test tests/lab/vmm-nas.test tests/lab/vmm-migrate.test \

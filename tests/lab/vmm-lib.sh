@@ -172,3 +172,26 @@ vmm_lxc_cleanup() {
 	(exit "$rc")
 	lab_test_cleanup
 }
+
+# For service (exec backend) tests: a two-node bare lab and a config root
+# in the test's own directory.  Every process a test's services left
+# behind writes its PID to $VMM_DIR/*.pid; the clean-up kills those by PID.
+vmm_svc_init() {
+	[[ -x $VMM_BUILD/vmm-bridge/vmctl ]] || fail "vmctl is not built in $VMM_BUILD"
+	lab_test_init "$1"
+	VMM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
+	trap vmm_svc_cleanup EXIT
+	mkdir -p "$VMM_DIR/root/nodes/n1" "$VMM_DIR/root/nodes/n2"
+	lab up -n 2 --bare >/dev/null
+}
+
+vmm_svc_cleanup() {
+	local rc=$? pid
+	set +e
+	for pid in $(cat "$VMM_DIR"/*.pid 2>/dev/null); do
+		vmm_pid_alive "$pid" && kill -9 "$pid" 2>/dev/null
+	done
+	rm -rf "$VMM_DIR"
+	(exit "$rc")
+	lab_test_cleanup
+}
