@@ -1,8 +1,9 @@
 /*
  * qemu-conf.c - the meaning of a QEMU guest config: the keys a Proxmox VE
  * user knows (name, memory, cores, sockets, ostype, boot, scsiN/virtioN/
- * sataN/ideN disks, netN, args, kvm; kernel, initrd, append), each checked into struct vmm_qemu_conf
- * with an error that names file, line and key.  And writing it back.
+ * sataN/ideN disks, netN, args, kvm) and direct kernel boot (kernel,
+ * initrd, append), each checked into struct vmm_qemu_conf with an error
+ * that names file, line and key.  And writing it back.
  */
 #include <config.h>
 
