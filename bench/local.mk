@@ -1,4 +1,5 @@
-EXTRA_DIST += bench/lab-detect bench/cfs-ops bench/cfs-load.py bench/fence-ipmi
+EXTRA_DIST += bench/lab-detect bench/cfs-ops bench/cfs-load.py bench/fence-ipmi \
+	bench/vmm-ops bench/vmm-raw.py
 
 # bench/hamgr-crm: one CRM pass after a node failure, 1k / 10k / 100k services.
 noinst_PROGRAMS += bench/hamgr-crm

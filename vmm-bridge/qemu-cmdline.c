@@ -143,6 +143,24 @@ add_nic(struct vmm_argv *a, unsigned id, const struct vmm_qemu_conf *qc,
 	vmm_argv_addf(a, "%s,netdev=netdev%u,mac=%s,id=%s%s", model, n->index, mac, n->key, boot);
 }
 
+/* Direct kernel boot, e.g. the test guest of tests/guest. */
+static void
+add_kernel(struct vmm_argv *a, const struct vmm_qemu_conf *qc)
+{
+	if (!qc->kernel[0])
+		return;
+	vmm_argv_add(a, "-kernel");
+	vmm_argv_add(a, qc->kernel);
+	if (qc->initrd[0]) {
+		vmm_argv_add(a, "-initrd");
+		vmm_argv_add(a, qc->initrd);
+	}
+	if (qc->append[0]) {
+		vmm_argv_add(a, "-append");
+		vmm_argv_add(a, qc->append);
+	}
+}
+
 static void
 add_args(struct vmm_argv *a, const char *args)
 {
@@ -206,6 +224,7 @@ vmm_qemu_cmdline(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
 	}
 	for (size_t i = 0; i < qc->nnics; i++)
 		add_nic(&a, id, qc, &qc->nics[i]);
+	add_kernel(&a, qc);
 	if (qc->args[0])
 		add_args(&a, qc->args);
 	r = vmm_argv_done(&a);

@@ -1,8 +1,9 @@
 /*
  * qemu-conf.c - the meaning of a QEMU guest config: the keys a Proxmox VE
  * user knows (name, memory, cores, sockets, ostype, boot, scsiN/virtioN/
- * sataN/ideN disks, netN, args), each checked into struct vmm_qemu_conf
- * with an error that names file, line and key.  And writing it back.
+ * sataN/ideN disks, netN, args, kvm) and direct kernel boot (kernel,
+ * initrd, append), each checked into struct vmm_qemu_conf with an error
+ * that names file, line and key.  And writing it back.
  */
 #include <config.h>
 
@@ -280,6 +281,38 @@ parse_nic(const struct at *at, struct vmm_qemu_conf *qc, long index)
 	return 0;
 }
 
+/* A file on the node for -kernel or -initrd: absolute, one QEMU argument. */
+static int
+parse_boot_file(const struct at *at, char *dst, size_t size)
+{
+	const char *v = at->l->value;
+
+	if (v[0] != '/')
+		return bad(at, "'%s' is not an absolute path", v);
+	for (const char *c = v; *c; c++)
+		if (!isgraph((unsigned char)*c) || *c == ',')
+			return bad(at, "'%s': blanks, commas and control characters are not "
+				       "supported in the path",
+				   v);
+	if (snprintf(dst, size, "%s", v) >= (int)size)
+		return bad(at, "longer than %zu characters", size - 1);
+	return 0;
+}
+
+/* The kernel command line: one argument, so blanks are fine here. */
+static int
+parse_append(const struct at *at, struct vmm_qemu_conf *qc)
+{
+	const char *v = at->l->value;
+
+	for (const char *c = v; *c; c++)
+		if (!isprint((unsigned char)*c))
+			return bad(at, "control characters are not supported");
+	if (snprintf(qc->append, sizeof(qc->append), "%s", v) >= (int)sizeof(qc->append))
+		return bad(at, "longer than %zu characters", sizeof(qc->append) - 1);
+	return 0;
+}
+
 static int
 parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 	   const vmm_storage_cfg_t *storage)
@@ -326,6 +359,18 @@ parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 			return bad(at, "longer than %zu characters", sizeof(qc->args) - 1);
 		return 0;
 	}
+	if (!strcmp(key, "kvm")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return bad(at, "'%s' is not 0 or 1", v);
+		qc->no_kvm = !strcmp(v, "0");
+		return 0;
+	}
+	if (!strcmp(key, "kernel"))
+		return parse_boot_file(at, qc->kernel, sizeof(qc->kernel));
+	if (!strcmp(key, "initrd"))
+		return parse_boot_file(at, qc->initrd, sizeof(qc->initrd));
+	if (!strcmp(key, "append"))
+		return parse_append(at, qc);
 	for (size_t i = 0; i < sizeof(buses) / sizeof(*buses); i++) {
 		idx = key_index(key, buses[i].prefix, buses[i].max);
 		if (idx >= 0)
@@ -367,9 +412,12 @@ vmm_qemu_conf_parse(const struct vmm_conf *conf, bool for_create, const vmm_stor
 		r = parse_line(&at, qc, for_create, storage);
 	}
 	for (size_t i = 0; i < conf->n && r == 0; i++) {
+		at.l = &conf->lines[i];
+		if ((!strcmp(at.l->key, "initrd") || !strcmp(at.l->key, "append")) &&
+		    !qc->kernel[0])
+			r = bad(&at, "needs a kernel (key 'kernel')");
 		if (strcmp(conf->lines[i].key, "boot"))
 			continue;
-		at.l = &conf->lines[i];
 		for (size_t j = 0; j < qc->nboot && r == 0; j++)
 			if (!has_device(qc, qc->boot[j]))
 				r = bad(&at, "boot device '%s' is not configured", qc->boot[j]);
@@ -404,6 +452,8 @@ vmm_qemu_conf_format(const struct vmm_qemu_conf *qc, char **ret_text)
 		fprintf(fp, "ostype: %s\n", qc->ostype);
 	if (qc->cpu[0])
 		fprintf(fp, "cpu: %s\n", qc->cpu);
+	if (qc->no_kvm)
+		fprintf(fp, "kvm: 0\n");
 	fprintf(fp, "memory: %lu\ncores: %lu\nsockets: %lu\n", qc->memory_mib, qc->cores,
 		qc->sockets);
 	if (qc->nboot) {
@@ -420,6 +470,12 @@ vmm_qemu_conf_format(const struct vmm_qemu_conf *qc, char **ret_text)
 		fprintf(fp, "%s: %s%s%s,bridge=%s\n", n->key, n->model, n->mac[0] ? "=" : "",
 			n->mac, n->bridge);
 	}
+	if (qc->kernel[0])
+		fprintf(fp, "kernel: %s\n", qc->kernel);
+	if (qc->initrd[0])
+		fprintf(fp, "initrd: %s\n", qc->initrd);
+	if (qc->append[0])
+		fprintf(fp, "append: %s\n", qc->append);
 	if (qc->args[0])
 		fprintf(fp, "args: %s\n", qc->args);
 	if (fclose(fp) != 0) {

@@ -200,6 +200,19 @@ vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout
 	return r < 0 ? r : 1;
 }
 
+/* A kernel or initrd the node lacks: say so before QEMU does, by key. */
+static int
+check_boot_files(const struct vmm_qemu_conf *qc, vmm_error_t *err)
+{
+	const char *const files[][2] = { { "kernel", qc->kernel }, { "initrd", qc->initrd } };
+
+	for (size_t i = 0; i < 2; i++)
+		if (files[i][1][0] && access(files[i][1], R_OK) < 0)
+			return vmm_err(err, -errno, "%s: '%s' is not readable on this node: %s",
+				       files[i][0], files[i][1], strerror(errno));
+	return 0;
+}
+
 int
 vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		const struct vmm_qemu_conf *qc, const vmm_storage_cfg_t *storage,
@@ -209,7 +222,7 @@ vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 		.binary = vmm_ctx_qemu_binary(ctx),
 		.qmp = run->qmp,
 		.pidfile = run->pid,
-		.kvm = access("/dev/kvm", R_OK | W_OK) == 0,
+		.kvm = !qc->no_kvm && access("/dev/kvm", R_OK | W_OK) == 0,
 		.paused = how == VMM_LAUNCH_PAUSED,
 		.incoming = how == VMM_LAUNCH_INCOMING,
 	};
@@ -218,6 +231,8 @@ vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 	int r;
 
 	r = vmm_net_check(qc, err);
+	if (r == 0)
+		r = check_boot_files(qc, err);
 	if (r < 0)
 		return vmm_err_prefix(err, r, "guest %u", id);
 	r = vmm_qemu_cmdline(ctx, id, qc, storage, &paths, &argv, err);

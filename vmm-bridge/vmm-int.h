@@ -229,6 +229,7 @@ struct vmm_qemu_conf {
 	unsigned long cores, sockets;
 	char ostype[16];
 	char cpu[16];	       /* empty: kvm64 under KVM, qemu64 without */
+	bool no_kvm;	       /* "kvm: 0": emulate (TCG) even where /dev/kvm works */
 	char boot[VMM_QEMU_MAX_BOOT][16]; /* device keys in boot order */
 	size_t nboot;
 	struct vmm_qemu_disk disks[VMM_QEMU_MAX_DISKS];
@@ -236,6 +237,10 @@ struct vmm_qemu_conf {
 	struct vmm_qemu_nic nics[VMM_QEMU_MAX_NICS];
 	size_t nnics;
 	char args[512];
+	/* Direct kernel boot: paths on the node; initrd and append need kernel. */
+	char kernel[1024];
+	char initrd[1024];
+	char append[1024];
 };
 
 /*

@@ -180,6 +180,39 @@ test_incoming_guest_waits_paused(void **state)
 	vmm_argv_free(&argv);
 }
 
+/* Direct kernel boot: the command line stays one argument, blanks and all. */
+static void
+test_kernel_boot(void **state)
+{
+	static const char text[] = "memory: 64\n"
+				   "net0: e1000,bridge=vmbr0\n"
+				   "kernel: /srv/guest/vmlinuz\n"
+				   "initrd: /srv/guest/initrd.img\n"
+				   "append: console=ttyS0 clusterha.ip=10.77.0.100/24\n";
+	static const char *const want[] = {
+		"qemu-system-x86_64",
+		"-name", "vm,debug-threads=on",
+		"-no-user-config", "-nodefaults", "-display", "none",
+		"-chardev", "socket,id=qmp,server=on,wait=off,path=/run/x/qemu/100.qmp",
+		"-mon", "chardev=qmp,mode=control",
+		"-pidfile", "/run/x/qemu/100.pid", "-daemonize",
+		"-machine", "pc,accel=kvm", "-cpu", "kvm64", "-m", "64",
+		"-smp", "1,sockets=1,cores=1,maxcpus=1",
+		"-netdev", "tap,id=netdev0,ifname=tap100i0,script=no,downscript=no",
+		"-device", "e1000,netdev=netdev0,mac=52:50:00:00:00:64,id=net0",
+		"-kernel", "/srv/guest/vmlinuz",
+		"-initrd", "/srv/guest/initrd.img",
+		"-append", "console=ttyS0 clusterha.ip=10.77.0.100/24",
+		NULL,
+	};
+	struct vmm_argv argv;
+	vmm_error_t err = { "" };
+
+	assert_int_equal(build(text, true, &argv, &err), 0);
+	assert_argv(&argv, want);
+	vmm_argv_free(&argv);
+}
+
 static void
 test_disk_on_storage_of_another_node_is_refused(void **state)
 {
@@ -207,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_full_guest),
 		cmocka_unit_test(test_minimal_guest_without_kvm),
 		cmocka_unit_test(test_incoming_guest_waits_paused),
+		cmocka_unit_test(test_kernel_boot),
 		cmocka_unit_test(test_disk_on_storage_of_another_node_is_refused),
 		cmocka_unit_test(test_commas_in_paths_are_doubled),
 	};

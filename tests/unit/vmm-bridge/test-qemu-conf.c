@@ -105,6 +105,34 @@ test_defaults_and_format_round_trip(void **state)
 	free(text);
 }
 
+/* Direct kernel boot survives create's write-back, blanks in append too. */
+static void
+test_kernel_boot_round_trip(void **state)
+{
+	static const char text[] = "memory: 64\n"
+				   "kvm: 0\n"
+				   "kernel: /srv/guest/vmlinuz\n"
+				   "initrd: /srv/guest/initrd.img\n"
+				   "append: console=ttyS0 clusterha.ip=10.77.0.100/24\n";
+	struct vmm_qemu_conf qc, again;
+	vmm_error_t err = { "" };
+	char *out = NULL;
+
+	assert_int_equal(parse(text, false, &qc, &err), 0);
+	assert_true(qc.no_kvm);
+	assert_string_equal(qc.kernel, "/srv/guest/vmlinuz");
+	assert_string_equal(qc.initrd, "/srv/guest/initrd.img");
+	assert_string_equal(qc.append, "console=ttyS0 clusterha.ip=10.77.0.100/24");
+	assert_int_equal(vmm_qemu_conf_format(&qc, &out), 0);
+	assert_string_equal(out, "kvm: 0\nmemory: 64\ncores: 1\nsockets: 1\n"
+				 "kernel: /srv/guest/vmlinuz\n"
+				 "initrd: /srv/guest/initrd.img\n"
+				 "append: console=ttyS0 clusterha.ip=10.77.0.100/24\n");
+	assert_int_equal(parse(out, false, &again, &err), 0);
+	assert_string_equal(again.append, qc.append);
+	free(out);
+}
+
 static void
 test_size_units_at_create(void **state)
 {
@@ -174,6 +202,17 @@ static const struct bad_case bad_cases[] = {
 	{ "args: -append 'quiet'\n", false,
 	  AT "1: args: quotes and backslashes are not supported; arguments are split at "
 	     "blanks" },
+	{ "kernel: vmlinuz\n", false, AT "1: kernel: 'vmlinuz' is not an absolute path" },
+	{ "kernel: /boot/a,b\n", false,
+	  AT "1: kernel: '/boot/a,b': blanks, commas and control characters are not "
+	     "supported in the path" },
+	{ "kernel: /boot/vmlinuz\ninitrd: initrd.img\n", false,
+	  AT "2: initrd: 'initrd.img' is not an absolute path" },
+	{ "kvm: yes\n", false, AT "1: kvm: 'yes' is not 0 or 1" },
+	{ "initrd: /boot/initrd.img\n", false, AT "1: initrd: needs a kernel (key 'kernel')" },
+	{ "memory: 64\nappend: quiet\n", false, AT "2: append: needs a kernel (key 'kernel')" },
+	{ "kernel: /boot/vmlinuz\nappend: a\tb\n", false,
+	  AT "2: append: control characters are not supported" },
 };
 
 static void
@@ -196,6 +235,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_defaults_and_format_round_trip),
+		cmocka_unit_test(test_kernel_boot_round_trip),
 		cmocka_unit_test(test_size_units_at_create),
 		cmocka_unit_test(test_bad_configs),
 	};
