@@ -170,6 +170,7 @@ struct hamgr_settings {
 	uint32_t watchdog_timeout_ms; /* watchdog expiry; whole seconds */
 	uint32_t margin_ms;           /* delivery skew and clock drift between nodes */
 	uint32_t corosync_detect_ms;  /* assumed: corosync drops a dead node after this */
+	uint32_t corosync_join_ms;    /* assumed: a node back during a change prolongs it this much */
 	uint32_t fence_delay_ms;      /* wait before asking a fence device */
 	uint32_t fence_timeout_ms;    /* a fence device that did not confirm by then failed */
 	uint32_t fence_confirm_ms;    /* assumed: a fence device powers off and confirms */

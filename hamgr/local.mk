@@ -87,6 +87,7 @@ hamgr_ha_sim_LDADD = hamgr/libhamgr.a $(JSONC_LIBS)
 # Scenario suite: each tests/sim/*.scn runs through ha-sim, which exits
 # non-zero when an invariant broke or the outcome is not the expected one.
 HA_SIM_SCENARIOS = \
+	tests/sim/blip-before-detection.scn \
 	tests/sim/disarm-arm.scn \
 	tests/sim/disarm-fence-device.scn \
 	tests/sim/disarm-migrate-target-guarded.scn \
@@ -131,6 +132,7 @@ HA_SIM_SCENARIOS = \
 	tests/sim/poweroff-freeze.scn \
 	tests/sim/poweroff-migrate.scn \
 	tests/sim/poweroff-watchdog.scn \
+	tests/sim/power-blip-before-detection.scn \
 	tests/sim/quorum-loss-1-1-1.scn \
 	tests/sim/quorum-loss.scn \
 	tests/sim/reboot-conditional.scn \

@@ -31,6 +31,7 @@ static const struct key keys[] = {
 	{"margin", offsetof(struct hamgr_settings, margin_ms), true, 100, 60000},
 	{"corosync_detect", offsetof(struct hamgr_settings, corosync_detect_ms), true, 500,
 	 120000},
+	{"corosync_join", offsetof(struct hamgr_settings, corosync_join_ms), true, 0, 120000},
 	{"fence_delay", offsetof(struct hamgr_settings, fence_delay_ms), true, 0, 60000},
 	{"fence_timeout", offsetof(struct hamgr_settings, fence_timeout_ms), true, 1000, 600000},
 	{"fence_confirm", offsetof(struct hamgr_settings, fence_confirm_ms), true, 0, 600000},
@@ -124,19 +125,25 @@ void
 hamgr_settings_default(struct hamgr_settings *ret)
 {
 	/*
-	 * Chosen for a 3-node cluster at corosync token 1000 ms (detection
-	 * measured at 3.7 s by bench/lab-detect): the lease outlasts one
-	 * membership change (5000 >= 500 + 3700 + 500), and a powered-off
-	 * node's guests run elsewhere after at most 5 + 3 + 0.5 + 1 = 9.5 s
-	 * with the watchdog alone, 3.7 + 0 + 0.5 + 1 = 5.2 s with a fence
-	 * device.
+	 * Chosen for a 3-node cluster at corosync token 1000 ms: detection
+	 * measured at 3.7 s by bench/lab-detect, and a node that comes back
+	 * while its loss is being detected stretched the pause in deliveries
+	 * to at most 5.32 s (bench/lab-blip): up to 1.67 s beyond a plain
+	 * leave, about one token timeout (1650 ms at 3 nodes), 1.8 s with
+	 * some to spare.  The lease outlasts that pause
+	 * (6500 >= 500 + 3700 + 1800 + 500), the watchdog outlasts a feed
+	 * interval even if it fires one count early (500 + 500 <= 2000 -
+	 * 1000), and a powered-off node's guests run elsewhere after at most
+	 * 6.5 + 2 + 0.5 + 1 = 10 s with the watchdog alone, 3.7 + 0 + 0.5 + 1
+	 * = 5.2 s with a fence device.
 	 */
 	*ret = (struct hamgr_settings){
-		.lease_ms = 5000,
+		.lease_ms = 6500,
 		.lease_renew_ms = 500,
-		.watchdog_timeout_ms = 3000,
+		.watchdog_timeout_ms = 2000,
 		.margin_ms = 500,
 		.corosync_detect_ms = 3700,
+		.corosync_join_ms = 1800,
 		.fence_delay_ms = 0,
 		.fence_timeout_ms = 2000,
 		.fence_confirm_ms = 500,
@@ -253,21 +260,28 @@ hamgr_settings_check(const struct hamgr_settings *s, const char *file, struct ha
 	/*
 	 * A healthy node must keep its lease through an ordinary membership
 	 * change, during which corosync delivers nothing for up to
-	 * corosync_detect; its last renewal may be lease_renew older still.
+	 * corosync_detect, or corosync_join longer when a node comes back
+	 * while the change is under way; its last renewal may be lease_renew
+	 * older still.
 	 */
-	if ((uint64_t)s->lease_ms <
-	    (uint64_t)s->lease_renew_ms + s->corosync_detect_ms + s->margin_ms)
+	if ((uint64_t)s->lease_ms < (uint64_t)s->lease_renew_ms + s->corosync_detect_ms +
+					    s->corosync_join_ms + s->margin_ms)
 		return hamgr_error_set(err, file, 0,
-				       "unsafe: lease >= lease_renew + corosync_detect + margin "
-				       "is violated (%u < %u + %u + %u): healthy nodes would "
-				       "fence themselves during a membership change",
+				       "unsafe: lease >= lease_renew + corosync_detect + "
+				       "corosync_join + margin is violated (%u < %u + %u + %u + %u): "
+				       "healthy nodes would fence themselves during a membership "
+				       "change",
 				       s->lease_ms, s->lease_renew_ms, s->corosync_detect_ms,
-				       s->margin_ms);
-	/* The LRM feeds once per renewal round; that must beat the watchdog. */
-	if ((uint64_t)s->lease_renew_ms + s->margin_ms > s->watchdog_timeout_ms)
+				       s->corosync_join_ms, s->margin_ms);
+	/*
+	 * The LRM feeds once per renewal round; that must beat the watchdog,
+	 * and a device that counts whole seconds may fire up to one count
+	 * before its timeout.
+	 */
+	if ((uint64_t)s->lease_renew_ms + s->margin_ms + 1000 > s->watchdog_timeout_ms)
 		return hamgr_error_set(err, file, 0,
-				       "unsafe: lease_renew + margin <= watchdog_timeout is "
-				       "violated (%u + %u > %u): a healthy node's watchdog "
+				       "unsafe: lease_renew + margin <= watchdog_timeout - 1s is "
+				       "violated (%u + %u > %u - 1000): a healthy node's watchdog "
 				       "would expire between two feeds",
 				       s->lease_renew_ms, s->margin_ms, s->watchdog_timeout_ms);
 	/* Watchdog devices count whole seconds; a rounded-down timeout would fire early. */

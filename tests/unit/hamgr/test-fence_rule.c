@@ -18,14 +18,14 @@ test_waits_lease_plus_watchdog_plus_margin(void **state)
 	struct hamgr_node_view n = {.lease_held = true, .lease_renewed_ns = 100 * S};
 
 	hamgr_settings_default(&s);
-	/* 5 s lease + 3 s watchdog + 0.5 s margin after the renewal seen. */
+	/* 6.5 s lease + 2 s watchdog + 0.5 s margin after the renewal seen. */
 	assert_false(hamgr_fence_done(&s, &n, 100 * S));
-	assert_false(hamgr_fence_done(&s, &n, 108 * S + S / 2 - 1));
-	assert_true(hamgr_fence_done(&s, &n, 108 * S + S / 2));
+	assert_false(hamgr_fence_done(&s, &n, 109 * S - 1));
+	assert_true(hamgr_fence_done(&s, &n, 109 * S));
 	/* A longer watchdog moves the bound with it. */
 	s.watchdog_timeout_ms = 10000;
-	assert_false(hamgr_fence_done(&s, &n, 108 * S + S / 2));
-	assert_true(hamgr_fence_done(&s, &n, 115 * S + S / 2));
+	assert_false(hamgr_fence_done(&s, &n, 109 * S));
+	assert_true(hamgr_fence_done(&s, &n, 117 * S));
 }
 
 static void

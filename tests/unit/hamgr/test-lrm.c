@@ -382,8 +382,9 @@ test_may_feed_only_while_lease_fresh(void **state)
 	hamgr_settings_default(&s);
 	assert_false(hamgr_lrm_may_feed(&s, 0, 5));
 	assert_true(hamgr_lrm_may_feed(&s, 1000 * MS, 1000 * MS));
-	assert_true(hamgr_lrm_may_feed(&s, 1000 * MS, 6000 * MS - 1));
-	assert_false(hamgr_lrm_may_feed(&s, 1000 * MS, 6000 * MS));
+	/* The default lease: 6.5 s. */
+	assert_true(hamgr_lrm_may_feed(&s, 1000 * MS, 7500 * MS - 1));
+	assert_false(hamgr_lrm_may_feed(&s, 1000 * MS, 7500 * MS));
 }
 
 static void
@@ -489,20 +490,20 @@ test_lease_runs_out_feeding_stops_for_good(void **state)
 	assert_int_equal(hamgr_lrm_op_done(lrm, "vm:100", 7, 0), 0);
 	/* Renewals fail (cut off from the quorate partition). */
 	f->renew_fails = true;
-	for (int i = 1; i < 10; i++) {
+	for (int i = 1; i < 13; i++) {
 		f->now = 1000 * MS + (uint64_t)i * 500 * MS;
 		assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	}
-	/* Fed up to 4.5 s after the renewal, not at 5 s. */
+	/* Fed up to 6 s after the renewal, not at the lease's 6.5 s. */
 	fed = f->wd_fed;
-	assert_int_equal(fed, 10);
-	f->now = 6000 * MS;
+	assert_int_equal(fed, 13);
+	f->now = 7500 * MS;
 	assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	assert_int_equal(f->wd_fed, fed);
 	assert_true(hamgr_lrm_lease_lost(lrm));
 	/* Renewals work again: too late, feeding stays off. */
 	f->renew_fails = false;
-	f->now = 6500 * MS;
+	f->now = 8000 * MS;
 	assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	assert_int_equal(f->wd_fed, fed);
 	/* And nothing new is started. */
@@ -540,9 +541,9 @@ test_failed_renewal_retried_next_round(void **state)
 	f->now = 1700 * MS;
 	assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	assert_int_equal(f->renewed, renewed + 1);
-	/* Fed until 5 s after the renewal at 1.6 s. */
+	/* Fed until the lease's 6.5 s after the renewal at 1.6 s. */
 	f->renew_fails = true;
-	f->now = 6500 * MS;
+	f->now = 8000 * MS;
 	assert_int_equal(hamgr_lrm_tick(lrm), 0);
 	assert_false(hamgr_lrm_lease_lost(lrm));
 	hamgr_lrm_free(lrm);

@@ -53,11 +53,11 @@ test_defaults_meet_the_failover_budget(void **state)
 	assert_int_equal(s.corosync_detect_ms, 3700);
 	assert_int_equal(s.guest_start_ms, 1000);
 	hamgr_settings_budget(&s, &b);
-	assert_int_equal(b.watchdog_ms, 9500);
+	assert_int_equal(b.watchdog_ms, 10000);
 	assert_int_equal(b.device_ms, 5200);
 	assert_true(b.watchdog_ms <= 10000);
 	assert_true(b.device_ms <= 6000);
-	assert_int_equal(hamgr_settings_fence_wait_ns(&s), 8500000000ull);
+	assert_int_equal(hamgr_settings_fence_wait_ns(&s), 9000000000ull);
 }
 
 static void
@@ -90,11 +90,12 @@ test_every_key_parses(void **state)
 	struct hamgr_settings s;
 	struct hamgr_error err;
 
-	assert_int_equal(parse("lease 8s\n"
+	assert_int_equal(parse("lease 9s\n"
 			       "lease_renew 1s\n"
 			       "watchdog_timeout 5s\n"
 			       "margin 1000ms\n"
 			       "corosync_detect 5500ms\n"
+			       "corosync_join 1s\n"
 			       "fence_delay 2s\n"
 			       "fence_timeout 10s\n"
 			       "fence_confirm 3s\n"
@@ -103,11 +104,12 @@ test_every_key_parses(void **state)
 			       "lrm_workers 8\n",
 			       &s, &err),
 			 0);
-	assert_int_equal(s.lease_ms, 8000);
+	assert_int_equal(s.lease_ms, 9000);
 	assert_int_equal(s.lease_renew_ms, 1000);
 	assert_int_equal(s.watchdog_timeout_ms, 5000);
 	assert_int_equal(s.margin_ms, 1000);
 	assert_int_equal(s.corosync_detect_ms, 5500);
+	assert_int_equal(s.corosync_join_ms, 1000);
 	assert_int_equal(s.fence_delay_ms, 2000);
 	assert_int_equal(s.fence_timeout_ms, 10000);
 	assert_int_equal(s.fence_confirm_ms, 3000);
@@ -195,22 +197,30 @@ test_nul_byte_is_refused(void **state)
 static void
 test_lease_must_outlast_membership_change(void **state)
 {
-	/* 4s < 500ms + 3700ms + 500ms: exactly the case of a too short lease. */
-	expect_error("lease 4s\n", "ha/settings.cfg: unsafe: lease >= lease_renew + "
-				   "corosync_detect + margin is violated (4000 < 500 + 3700 + "
-				   "500): healthy nodes would fence themselves during a "
-				   "membership change");
+	/* The old default of 5 s: too short once a node comes back mid-change. */
+	expect_error("lease 5s\n", "ha/settings.cfg: unsafe: lease >= lease_renew + "
+				   "corosync_detect + corosync_join + margin is violated (5000 < "
+				   "500 + 3700 + 1800 + 500): healthy nodes would fence themselves "
+				   "during a membership change");
 	/* A slower corosync needs a longer lease too. */
 	expect_error("corosync_detect 5s\n", "ha/settings.cfg: unsafe: lease >= lease_renew + "
-					     "corosync_detect + margin is violated (5000 < 500 "
-					     "+ 5000 + 500): healthy nodes would fence themselves "
-					     "during a membership change");
+					     "corosync_detect + corosync_join + margin is "
+					     "violated (6500 < 500 + 5000 + 1800 + 500): healthy "
+					     "nodes would fence themselves during a membership "
+					     "change");
+	expect_error("corosync_join 2s\n", "ha/settings.cfg: unsafe: lease >= lease_renew + "
+					   "corosync_detect + corosync_join + margin is "
+					   "violated (6500 < 500 + 3700 + 2000 + 500): healthy "
+					   "nodes would fence themselves during a membership "
+					   "change");
 	/* The boundary itself is safe. */
 	{
 		struct hamgr_settings s;
 		struct hamgr_error err;
 
-		assert_int_equal(parse("lease 4700ms\n", &s, &err), 0);
+		assert_int_equal(parse("lease 6500ms\n", &s, &err), 0);
+		assert_int_equal(parse("lease 6499ms\n", &s, &err), -EINVAL);
+		assert_int_equal(parse("lease 4700ms\ncorosync_join 0ms\n", &s, &err), 0);
 	}
 }
 
@@ -218,9 +228,24 @@ static void
 test_watchdog_must_outlast_feed_interval(void **state)
 {
 	expect_error("lease 10s\nlease_renew 3s\nwatchdog_timeout 3s\n",
-		     "ha/settings.cfg: unsafe: lease_renew + margin <= watchdog_timeout is "
-		     "violated (3000 + 500 > 3000): a healthy node's watchdog would expire "
+		     "ha/settings.cfg: unsafe: lease_renew + margin <= watchdog_timeout - 1s is "
+		     "violated (3000 + 500 > 3000 - 1000): a healthy node's watchdog would expire "
 		     "between two feeds");
+	/* A device that fires one count early must still not fire between feeds. */
+	expect_error("watchdog_timeout 1s\n",
+		     "ha/settings.cfg: unsafe: lease_renew + margin <= watchdog_timeout - 1s is "
+		     "violated (500 + 500 > 1000 - 1000): a healthy node's watchdog would expire "
+		     "between two feeds");
+	{
+		struct hamgr_settings s;
+		struct hamgr_error err;
+
+		/* The default 2 s is exactly the boundary: 500 + 500 <= 2000 - 1000. */
+		assert_int_equal(parse("lease_renew 500ms\nmargin 500ms\nwatchdog_timeout 2s\n",
+				       &s, &err), 0);
+		assert_int_equal(parse("lease 7s\nlease_renew 600ms\nwatchdog_timeout 2s\n", &s,
+				       &err), -EINVAL);
+	}
 }
 
 static void
