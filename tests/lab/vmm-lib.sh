@@ -159,6 +159,7 @@ vmm_lxc_rootfs() {
 vmm_lxc_cleanup() {
 	local rc=$? node name
 	set +e
+	[[ -z ${VMM_RELAY_PID:-} ]] || kill "$VMM_RELAY_PID" 2>/dev/null
 	# LXC moves a container out of the lab node's cgroup: stop ours by name
 	# in our own lxcpath, from the node whose network namespace has its
 	# monitor's socket.
@@ -171,6 +172,46 @@ vmm_lxc_cleanup() {
 	rm -rf "$VMM_DIR"
 	(exit "$rc")
 	lab_test_cleanup
+}
+
+# A stand-in for ssh between lab nodes, which cannot enter each other:
+# $VMM_DIR/relay/remote is a remote command for vmctl inside a node
+# ("remote NODE vmctl ARGS..."); it leaves the request in $VMM_DIR/relay,
+# where a loop on the host runs vmctl inside NODE and hands back its output
+# and exit status.  The clean-up ends the loop (VMM_RELAY_PID).
+vmm_relay_start() {
+	local dir=$VMM_DIR/relay
+	mkdir -p "$dir"
+	cat >"$dir/remote" <<'EOF'
+#!/bin/sh
+# remote NODE vmctl ARGS...: ask the relay on the lab's host (vmm-lib.sh).
+dir=$(dirname "$0") req=$$
+node=$1
+shift 2
+printf '%s\n' "$node" "$@" >"$dir/$req.tmp" && mv "$dir/$req.tmp" "$dir/$req.req"
+while [ ! -e "$dir/$req.rc" ]; do sleep 0.1; done
+cat "$dir/$req.out"
+exit "$(cat "$dir/$req.rc")"
+EOF
+	chmod +x "$dir/remote"
+	vmm_relay_loop "$dir" </dev/null >/dev/null 2>&1 &
+	VMM_RELAY_PID=$!
+}
+
+vmm_relay_loop() {
+	local dir=$1 req rc
+	local -a words
+	while :; do
+		for req in "$dir"/*.req; do
+			[[ -e $req ]] || continue
+			mapfile -t words <"$req"
+			rm -f "$req"
+			rc=0
+			vmctl_on "${words[0]}" "${words[@]:1}" >"${req%.req}.out" 2>&1 || rc=$?
+			echo "$rc" >"${req%.req}.rc.tmp" && mv "${req%.req}.rc.tmp" "${req%.req}.rc"
+		done
+		sleep 0.1
+	done
 }
 
 # For service (exec backend) tests: a two-node bare lab and a config root
