@@ -34,3 +34,10 @@ tests_unit_clusterd_test_cconf_version_SOURCES = tests/unit/clusterd/test-cconf-
 	clusterd/cconf_version.c
 tests_unit_clusterd_test_cconf_version_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_clusterd_test_cconf_version_LDADD = $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/clusterd/test-pagecache
+TESTS += tests/unit/clusterd/test-pagecache
+tests_unit_clusterd_test_pagecache_SOURCES = tests/unit/clusterd/test-pagecache.c \
+	clusterd/pagecache.c
+tests_unit_clusterd_test_pagecache_CFLAGS = $(UNIT_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS)
+tests_unit_clusterd_test_pagecache_LDADD = $(CMOCKA_LIBS) $(QB_LIBS) -lpthread

@@ -141,10 +141,13 @@ cd_pagecache_release(cd_pagecache_t *pc, const char *path, bool writable)
 		return;
 	pthread_mutex_lock(&pc->lock);
 	s = qb_map_get(pc->map, path);
-	if (s) {
-		if (s->writers)
-			s->writers--;
+	if (s && s->writers)
+		s->writers--;
+	/* Invalid and without writers is what an unknown path means: forget
+	 * it, or every file ever written would keep an entry. */
+	if (s && !s->writers)
+		qb_map_rm(pc->map, path);
+	else if (s)
 		s->valid = false;
-	}
 	pthread_mutex_unlock(&pc->lock);
 }
