@@ -132,11 +132,12 @@ cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 			pthread_mutex_lock(&h->lock);
 		pthread_mutex_unlock(&fs->writers_lock);
 		if (!h)
-			return stat_tree(fs, path, out);
+			return stat_tree(fs, path, out, true);
 	} else {
 		pthread_mutex_lock(&h->lock);
 	}
-	r = stat_tree(fs, path, out);
+	/* Our own create on its way is answered below, without waiting. */
+	r = stat_tree(fs, path, out, !h->create_sent);
 	if (r == -ENOENT && h->create_sent) {
 		/* Created here, and the create is still on its way. */
 		memset(out, 0, sizeof(*out));

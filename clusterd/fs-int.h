@@ -56,6 +56,7 @@ struct fs_job {
 	char *data; /* open: the content copied out */
 	size_t size;
 	bool truncating; /* open with O_TRUNC: the content is not needed */
+	bool skip_create_wait; /* ENOENT is the answer, even with creates on their way */
 	char **names; /* readdir */
 	size_t n_names;
 	int (*read)(struct fs_job *j); /* a tree read run on the loop thread */
@@ -85,8 +86,11 @@ int cd_fs_submit(cd_fs_t *fs, enum cfs_msg_type type, const char *path, const ch
 
 /* ------------------------------------------------------- fs-file.c */
 
-/* Fills @out with the tree's attributes of @path: 0 or -errno. */
-typedef int cd_fs_stat_fn(cd_fs_t *fs, const char *path, struct stat *out);
+/*
+ * Fills @out with the tree's attributes of @path: 0 or -errno; waits for
+ * creates on their way before it says ENOENT if @wait_creates.
+ */
+typedef int cd_fs_stat_fn(cd_fs_t *fs, const char *path, struct stat *out, bool wait_creates);
 
 /*
  * getattr of @path, open as @fi (may be NULL): @stat_tree's answer, but

@@ -196,7 +196,7 @@ cd_fs_read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
 		pthread_rwlock_unlock(fs->tree_lock);
 		/* A file created here may not have arrived yet: look again once
 		 * the creates sent so far have (outside the lock they need). */
-		if (r != -ENOENT || attempt || !cd_fs_wait_creates(fs))
+		if (r != -ENOENT || attempt || j->skip_create_wait || !cd_fs_wait_creates(fs))
 			return r;
 	}
 }
@@ -247,9 +247,9 @@ fill_stat(const struct cfs_stat *st, struct stat *out)
 }
 
 static int
-stat_tree(cd_fs_t *fs, const char *path, struct stat *out)
+stat_tree(cd_fs_t *fs, const char *path, struct stat *out, bool wait_creates)
 {
-	struct fs_job j = { .path = path };
+	struct fs_job j = { .path = path, .skip_create_wait = !wait_creates };
 	int r = cd_fs_read_tree(fs, &j, read_stat);
 
 	if (r == 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,12 @@ main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) < 0)
 		return 2;
+	/*
+	 * One malloc arena for all threads: each FUSE thread would otherwise
+	 * get its own, and their idle heaps are most of what the daemon
+	 * holds beyond the tree.  The threads allocate little and briefly.
+	 */
+	(void)mallopt(M_ARENA_MAX, 1);
 	cl_log_open("clusterd", o.foreground, o.debug);
 	r = cl_daemon_detach(o.foreground, &notify);
 	if (r < 0) {

@@ -50,7 +50,7 @@ cd_pagecache_new(cd_pagecache_t **ret_pc)
 
 	if (!pc)
 		return -ENOMEM;
-	pc->map = qb_hashtable_create(MAX_PATHS);
+	pc->map = qb_hashtable_create(MAX_PATHS / 16); /* buckets; chains grow */
 	if (!pc->map ||
 	    qb_map_notify_add(pc->map, NULL, seen_free, QB_MAP_NOTIFY_FREE, NULL) < 0) {
 		if (pc->map)
