@@ -161,6 +161,10 @@ cfs_store_open(const char *path, bool fsync_each_commit, cfs_store_t **ret_store
 		r = exec_sql(s->db, "PRAGMA page_size=2048");
 	if (r == 0)
 		r = exec_sql(s->db, "PRAGMA journal_mode=WAL");
+	/* The tree lives in memory; SQLite's pages are only written, and the
+	 * kernel caches the file anyway: a small page cache is enough. */
+	if (r == 0)
+		r = exec_sql(s->db, "PRAGMA cache_size=-256");
 	if (r == 0)
 		r = exec_sql(s->db, fsync_each_commit ? "PRAGMA synchronous=FULL"
 						      : "PRAGMA synchronous=NORMAL");
