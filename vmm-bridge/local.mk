@@ -7,6 +7,7 @@ vmm_bridge_libvmm_a_SOURCES = \
 	vmm-bridge/argv.c \
 	vmm-bridge/backend.c \
 	vmm-bridge/conf.c \
+	vmm-bridge/conf-check.c \
 	vmm-bridge/ctx.c \
 	vmm-bridge/error.c \
 	vmm-bridge/exec.c \

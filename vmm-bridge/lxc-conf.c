@@ -15,64 +15,6 @@
 
 #include "vmm-bridge/vmm-int.h"
 
-/* Where we are, for messages: "<file>:<line>: <key>: ". */
-struct at {
-	const char *file;
-	const struct vmm_conf_line *l;
-	vmm_error_t *err;
-};
-
-static int
-bad(const struct at *at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-bad(const struct at *at, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return vmm_err(at->err, -EINVAL, "%s:%u: %s: %s", at->file, at->l->line, at->l->key, msg);
-}
-
-static bool
-word_valid(const char *s, size_t max, const char *extra)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > max || !isalnum((unsigned char)s[0]))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
-			return false;
-	return true;
-}
-
-static int
-parse_number(const struct at *at, unsigned long min, unsigned long max, unsigned long *ret)
-{
-	int r = vmm_uint_parse(at->l->value, min, max, ret);
-
-	if (r == -ERANGE)
-		return bad(at, "%s is out of range %lu..%lu", at->l->value, min, max);
-	if (r < 0)
-		return bad(at, "'%s' is not a number", at->l->value);
-	return 0;
-}
-
-static bool
-volume_valid(const char *v)
-{
-	if (!*v || *v == '/' || strstr(v, "..") || strlen(v) >= 256)
-		return false;
-	for (; *v; v++)
-		if (!isalnum((unsigned char)*v) && !strchr("._-/+", *v))
-			return false;
-	return true;
-}
-
 /*
  * "<storage>:<volume>": an existing directory on a storage with content
  * rootdir.  A size ("local:8") would ask for a new, empty root file system,
@@ -80,42 +22,42 @@ volume_valid(const char *v)
  * busybox), so it is refused with a message that says so.
  */
 static int
-parse_rootfs(const struct at *at, struct vmm_lxc_conf *lc, const vmm_storage_cfg_t *storage)
+parse_rootfs(const struct vmm_conf_at *at, struct vmm_lxc_conf *lc, const vmm_storage_cfg_t *storage)
 {
 	const char *colon = strchr(at->l->value, ':'), *vol;
 	const struct vmm_storage *st;
 	uint64_t bytes;
 
 	if (!colon || colon == at->l->value || (size_t)(colon - at->l->value) >= sizeof(lc->storage))
-		return bad(at, "'%s' is not '<storage>:<volume>'", at->l->value);
+		return vmm_conf_bad(at, "'%s' is not '<storage>:<volume>'", at->l->value);
 	snprintf(lc->storage, sizeof(lc->storage), "%.*s", (int)(colon - at->l->value),
 		 at->l->value);
 	vol = colon + 1;
 	if (vmm_size_parse(vol, 1ull << 30, &bytes) == 0)
-		return bad(at, "'%s' is a size: a container's root file system must be an existing "
+		return vmm_conf_bad(at, "'%s' is a size: a container's root file system must be an existing "
 			       "directory volume",
 			   vol);
-	if (!volume_valid(vol))
-		return bad(at, "'%s' is not a volume name", vol);
+	if (!vmm_volume_valid(vol))
+		return vmm_conf_bad(at, "'%s' is not a volume name", vol);
 	snprintf(lc->volume, sizeof(lc->volume), "%s", vol);
 	if (!storage)
 		return 0;
 	st = vmm_storage_cfg_find(storage, lc->storage);
 	if (!st)
-		return bad(at, "storage '%s' does not exist in storage.cfg", lc->storage);
+		return vmm_conf_bad(at, "storage '%s' does not exist in storage.cfg", lc->storage);
 	if (!(st->content & VMM_CONTENT_ROOTDIR))
-		return bad(at, "storage '%s' does not hold content 'rootdir'", lc->storage);
+		return vmm_conf_bad(at, "storage '%s' does not hold content 'rootdir'", lc->storage);
 	/* LXC mounts a directory of this host: QEMU's user-space NFS and iSCSI
 	 * drivers are no use to it. */
 	if (strcmp(st->type, "dir") && !(!strcmp(st->type, "nfs") && st->access == VMM_ACCESS_KERNEL))
-		return bad(at, "storage '%s' (%s%s) is not a directory of this host: use a dir "
+		return vmm_conf_bad(at, "storage '%s' (%s%s) is not a directory of this host: use a dir "
 			       "storage, or nfs with access kernel",
 			   lc->storage, st->type, st->access == VMM_ACCESS_QEMU ? ", access qemu" : "");
 	return 0;
 }
 
 static int
-nic_option(const struct at *at, struct vmm_lxc_nic *n, const char *name, const char *value)
+nic_option(const struct vmm_conf_at *at, struct vmm_lxc_nic *n, const char *name, const char *value)
 {
 	char ip[64];
 	const char *slash;
@@ -123,16 +65,16 @@ nic_option(const struct at *at, struct vmm_lxc_nic *n, const char *name, const c
 	unsigned long prefix;
 
 	if (!strcmp(name, "name")) {
-		if (!word_valid(value, 15, "-_."))
-			return bad(at, "'%s' is not an interface name", value);
+		if (!vmm_word_valid(value, 15, "-_."))
+			return vmm_conf_bad(at, "'%s' is not an interface name", value);
 		snprintf(n->name, sizeof(n->name), "%s", value);
 	} else if (!strcmp(name, "bridge")) {
-		if (!word_valid(value, 15, "-_."))
-			return bad(at, "'%s' is not a bridge name", value);
+		if (!vmm_word_valid(value, 15, "-_."))
+			return vmm_conf_bad(at, "'%s' is not a bridge name", value);
 		snprintf(n->bridge, sizeof(n->bridge), "%s", value);
 	} else if (!strcmp(name, "hwaddr")) {
 		if (!vmm_net_mac_valid(value))
-			return bad(at, "'%s' is not a unicast MAC address (52:54:00:12:34:56)", value);
+			return vmm_conf_bad(at, "'%s' is not a unicast MAC address (52:54:00:12:34:56)", value);
 		snprintf(n->hwaddr, sizeof(n->hwaddr), "%s", value);
 	} else if (!strcmp(name, "ip")) {
 		slash = strchr(value, '/');
@@ -140,21 +82,21 @@ nic_option(const struct at *at, struct vmm_lxc_nic *n, const char *name, const c
 		    (snprintf(ip, sizeof(ip), "%.*s", (int)(slash - value), value),
 		     inet_pton(AF_INET, ip, addr) != 1) ||
 		    vmm_uint_parse(slash + 1, 0, 32, &prefix) < 0)
-			return bad(at, "'%s' is not an IPv4 address with prefix (10.0.0.2/24)", value);
+			return vmm_conf_bad(at, "'%s' is not an IPv4 address with prefix (10.0.0.2/24)", value);
 		snprintf(n->ip, sizeof(n->ip), "%s", value);
 	} else if (!strcmp(name, "gw")) {
 		if (inet_pton(AF_INET, value, addr) != 1)
-			return bad(at, "'%s' is not an IPv4 address", value);
+			return vmm_conf_bad(at, "'%s' is not an IPv4 address", value);
 		snprintf(n->gw, sizeof(n->gw), "%s", value);
 	} else {
-		return bad(at, "unknown option '%s' (name, bridge, hwaddr, ip, gw)", name);
+		return vmm_conf_bad(at, "unknown option '%s' (name, bridge, hwaddr, ip, gw)", name);
 	}
 	return 0;
 }
 
 /* "name=eth0,bridge=vmbr0[,hwaddr=<mac>][,ip=<cidr>][,gw=<ip>]" */
 static int
-parse_nic(const struct at *at, struct vmm_lxc_conf *lc, unsigned index)
+parse_nic(const struct vmm_conf_at *at, struct vmm_lxc_conf *lc, unsigned index)
 {
 	struct vmm_lxc_nic *n = &lc->nics[lc->nnics];
 	char copy[256], *tok, *save = NULL, *eq;
@@ -164,47 +106,47 @@ parse_nic(const struct at *at, struct vmm_lxc_conf *lc, unsigned index)
 	snprintf(n->key, sizeof(n->key), "%s", at->l->key);
 	snprintf(n->name, sizeof(n->name), "eth%u", index);
 	if (snprintf(copy, sizeof(copy), "%s", at->l->value) >= (int)sizeof(copy))
-		return bad(at, "too long");
+		return vmm_conf_bad(at, "too long");
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		eq = strchr(tok, '=');
 		if (!eq)
-			return bad(at, "option '%s' is not 'name=value'", tok);
+			return vmm_conf_bad(at, "option '%s' is not 'name=value'", tok);
 		*eq++ = '\0';
 		r = nic_option(at, n, tok, eq);
 		if (r < 0)
 			return r;
 	}
 	if (!n->bridge[0])
-		return bad(at, "no bridge (bridge=<bridge>)");
+		return vmm_conf_bad(at, "no bridge (bridge=<bridge>)");
 	if (n->gw[0] && !n->ip[0])
-		return bad(at, "gw= needs ip=");
+		return vmm_conf_bad(at, "gw= needs ip=");
 	for (size_t i = 0; i < lc->nnics; i++)
 		if (!strcmp(lc->nics[i].name, n->name))
-			return bad(at, "interface name '%s' is also %s's", n->name, lc->nics[i].key);
+			return vmm_conf_bad(at, "interface name '%s' is also %s's", n->name, lc->nics[i].key);
 	lc->nnics++;
 	return 0;
 }
 
 static int
-parse_line(const struct at *at, struct vmm_lxc_conf *lc, const vmm_storage_cfg_t *storage)
+parse_line(const struct vmm_conf_at *at, struct vmm_lxc_conf *lc, const vmm_storage_cfg_t *storage)
 {
 	const char *key = at->l->key;
 	unsigned long v;
 	int r;
 
 	if (!strcmp(key, "hostname")) {
-		if (!word_valid(at->l->value, 63, "-.") || at->l->value[strlen(at->l->value) - 1] == '.')
-			return bad(at, "'%s' is not a DNS name", at->l->value);
+		if (!vmm_word_valid(at->l->value, 63, "-.") || at->l->value[strlen(at->l->value) - 1] == '.')
+			return vmm_conf_bad(at, "'%s' is not a DNS name", at->l->value);
 		snprintf(lc->hostname, sizeof(lc->hostname), "%s", at->l->value);
 		return 0;
 	}
 	if (!strcmp(key, "memory")) {
-		r = parse_number(at, 16, 4194304, &v);
+		r = vmm_conf_number(at, 16, 4194304, &v);
 		lc->memory_mib = v;
 		return r;
 	}
 	if (!strcmp(key, "cores")) {
-		r = parse_number(at, 1, 8192, &v);
+		r = vmm_conf_number(at, 1, 8192, &v);
 		lc->cores = v;
 		return r;
 	}
@@ -213,7 +155,7 @@ parse_line(const struct at *at, struct vmm_lxc_conf *lc, const vmm_storage_cfg_t
 	if (!strncmp(key, "net", 3) && key[3] >= '0' && key[3] < '0' + VMM_LXC_MAX_NICS &&
 	    !key[4])
 		return parse_nic(at, lc, (unsigned)(key[3] - '0'));
-	return bad(at, "unknown key");
+	return vmm_conf_bad(at, "unknown key");
 }
 
 int
@@ -221,7 +163,7 @@ vmm_lxc_conf_parse(const struct vmm_conf *conf, const vmm_storage_cfg_t *storage
 		   struct vmm_lxc_conf *ret, vmm_error_t *err)
 {
 	struct vmm_lxc_conf *lc = calloc(1, sizeof(*lc));
-	struct at at = { .file = conf->file, .err = err };
+	struct vmm_conf_at at = { .file = conf->file, .err = err };
 	int r = 0;
 
 	if (!lc)

@@ -15,55 +15,8 @@
 
 #include "vmm-bridge/vmm-int.h"
 
-/* Where we are, for messages: "<file>:<line>: <key>: ". */
-struct at {
-	const char *file;
-	const struct vmm_conf_line *l;
-	vmm_error_t *err;
-};
-
 static int
-bad(const struct at *at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-bad(const struct at *at, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return vmm_err(at->err, -EINVAL, "%s:%u: %s: %s", at->file, at->l->line, at->l->key, msg);
-}
-
-static bool
-word_valid(const char *s, size_t max, const char *extra)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > max || !isalnum((unsigned char)s[0]))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
-			return false;
-	return true;
-}
-
-static int
-parse_number(const struct at *at, unsigned long min, unsigned long max, unsigned long *ret)
-{
-	int r = vmm_uint_parse(at->l->value, min, max, ret);
-
-	if (r == -ERANGE)
-		return bad(at, "%s is out of range %lu..%lu", at->l->value, min, max);
-	if (r < 0)
-		return bad(at, "'%s' is not a number", at->l->value);
-	return 0;
-}
-
-static int
-parse_ostype(const struct at *at, struct vmm_qemu_conf *qc)
+parse_ostype(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc)
 {
 	static const char *const ostypes[] = { "other", "wxp",	 "w2k",	  "w2k3", "w2k8",
 					       "wvista", "win7", "win8",  "win10", "win11",
@@ -74,30 +27,30 @@ parse_ostype(const struct at *at, struct vmm_qemu_conf *qc)
 			snprintf(qc->ostype, sizeof(qc->ostype), "%s", ostypes[i]);
 			return 0;
 		}
-	return bad(at, "'%s' is not an OS type (l26, l24, win11, win10, ..., other)",
+	return vmm_conf_bad(at, "'%s' is not an OS type (l26, l24, win11, win10, ..., other)",
 		   at->l->value);
 }
 
 /* "order=scsi0;ide2;net0"; the devices are checked once all keys are read. */
 static int
-parse_boot(const struct at *at, struct vmm_qemu_conf *qc)
+parse_boot(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc)
 {
 	const char *v = at->l->value;
 	char copy[256], *tok, *save = NULL;
 
 	if (strncmp(v, "order=", 6))
-		return bad(at, "'%s' is not 'order=<device>;<device>...'", v);
+		return vmm_conf_bad(at, "'%s' is not 'order=<device>;<device>...'", v);
 	if (snprintf(copy, sizeof(copy), "%s", v + 6) >= (int)sizeof(copy))
-		return bad(at, "too long");
+		return vmm_conf_bad(at, "too long");
 	for (tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 		if (qc->nboot == VMM_QEMU_MAX_BOOT)
-			return bad(at, "more than %d boot devices", VMM_QEMU_MAX_BOOT);
-		if (!word_valid(tok, sizeof(qc->boot[0]) - 1, ""))
-			return bad(at, "'%s' is not a device key", tok);
+			return vmm_conf_bad(at, "more than %d boot devices", VMM_QEMU_MAX_BOOT);
+		if (!vmm_word_valid(tok, sizeof(qc->boot[0]) - 1, ""))
+			return vmm_conf_bad(at, "'%s' is not a device key", tok);
 		snprintf(qc->boot[qc->nboot++], sizeof(qc->boot[0]), "%s", tok);
 	}
 	if (!qc->nboot)
-		return bad(at, "no boot device after 'order='");
+		return vmm_conf_bad(at, "no boot device after 'order='");
 	return 0;
 }
 
@@ -116,51 +69,40 @@ key_index(const char *key, const char *prefix, unsigned max)
 }
 
 static int
-disk_option(const struct at *at, struct vmm_qemu_disk *d, const char *opt)
+disk_option(const struct vmm_conf_at *at, struct vmm_qemu_disk *d, const char *opt)
 {
 	const char *eq = strchr(opt, '=');
 	uint64_t size;
 
 	if (!eq)
-		return bad(at, "option '%s' is not 'name=value'", opt);
+		return vmm_conf_bad(at, "option '%s' is not 'name=value'", opt);
 	if (!strncmp(opt, "format=", 7)) {
 		if (strcmp(eq + 1, "qcow2") && strcmp(eq + 1, "raw"))
-			return bad(at, "format '%s' is not qcow2 or raw", eq + 1);
+			return vmm_conf_bad(at, "format '%s' is not qcow2 or raw", eq + 1);
 		snprintf(d->format, sizeof(d->format), "%s", eq + 1);
 	} else if (!strncmp(opt, "media=", 6)) {
 		if (strcmp(eq + 1, "cdrom") && strcmp(eq + 1, "disk"))
-			return bad(at, "media '%s' is not cdrom or disk", eq + 1);
+			return vmm_conf_bad(at, "media '%s' is not cdrom or disk", eq + 1);
 		d->cdrom = !strcmp(eq + 1, "cdrom");
 	} else if (!strncmp(opt, "size=", 5)) {
 		if (vmm_size_parse(eq + 1, 1u << 30, &size) < 0)
-			return bad(at, "size '%s' is not a size", eq + 1);
+			return vmm_conf_bad(at, "size '%s' is not a size", eq + 1);
 	} else if (!strncmp(opt, "cache=", 6)) {
 		if (strcmp(eq + 1, "none") && strcmp(eq + 1, "writeback") &&
 		    strcmp(eq + 1, "writethrough") && strcmp(eq + 1, "directsync") &&
 		    strcmp(eq + 1, "unsafe"))
-			return bad(at, "cache '%s' is not none, writeback, writethrough, "
+			return vmm_conf_bad(at, "cache '%s' is not none, writeback, writethrough, "
 				       "directsync or unsafe",
 				   eq + 1);
 	} else {
-		return bad(at, "unknown option '%.*s' (format, media, size, cache)",
+		return vmm_conf_bad(at, "unknown option '%.*s' (format, media, size, cache)",
 			   (int)(eq - opt), opt);
 	}
 	return 0;
 }
 
-static bool
-volume_valid(const char *v)
-{
-	if (!*v || *v == '/' || strstr(v, "..") || strlen(v) >= 256)
-		return false;
-	for (; *v; v++)
-		if (!isalnum((unsigned char)*v) && !strchr("._-/+", *v))
-			return false;
-	return true;
-}
-
 static int
-disk_source(const struct at *at, struct vmm_qemu_disk *d, const char *src, bool for_create,
+disk_source(const struct vmm_conf_at *at, struct vmm_qemu_disk *d, const char *src, bool for_create,
 	    const vmm_storage_cfg_t *storage)
 {
 	const struct vmm_storage *st;
@@ -169,38 +111,38 @@ disk_source(const struct at *at, struct vmm_qemu_disk *d, const char *src, bool 
 
 	if (!strcmp(src, "none")) {
 		if (!d->cdrom)
-			return bad(at, "'none' is only for a cdrom drive (media=cdrom)");
+			return vmm_conf_bad(at, "'none' is only for a cdrom drive (media=cdrom)");
 		d->none = true;
 		return 0;
 	}
 	if (vmm_volid_split(src, d->storage, sizeof(d->storage), &volume) < 0)
-		return bad(at, "'%s' is not '<storage>:<volume>' or '<storage>:<size>'", src);
+		return vmm_conf_bad(at, "'%s' is not '<storage>:<volume>' or '<storage>:<size>'", src);
 	if (isdigit((unsigned char)volume[0]) && !strchr(volume, '/')) {
 		if (vmm_size_parse(volume, 1u << 30, &d->alloc_size) < 0 || d->alloc_size == 0)
-			return bad(at, "'%s' is not a size (GiB, or with a unit: 512M, 4G)", volume);
+			return vmm_conf_bad(at, "'%s' is not a size (GiB, or with a unit: 512M, 4G)", volume);
 		if (!for_create)
-			return bad(at, "'%s' asks for a new volume: only at create", src);
+			return vmm_conf_bad(at, "'%s' asks for a new volume: only at create", src);
 		if (d->cdrom)
-			return bad(at, "a cdrom cannot be allocated");
+			return vmm_conf_bad(at, "a cdrom cannot be allocated");
 	} else {
-		if (!volume_valid(volume))
-			return bad(at, "'%s' is not a volume name", volume);
+		if (!vmm_volume_valid(volume))
+			return vmm_conf_bad(at, "'%s' is not a volume name", volume);
 		snprintf(d->volume, sizeof(d->volume), "%s", volume);
 	}
 	if (!storage)
 		return 0;
 	st = vmm_storage_cfg_find(storage, d->storage);
 	if (!st)
-		return bad(at, "storage '%s' does not exist in storage.cfg", d->storage);
+		return vmm_conf_bad(at, "storage '%s' does not exist in storage.cfg", d->storage);
 	want = d->cdrom ? VMM_CONTENT_ISO : VMM_CONTENT_IMAGES;
 	if (!(st->content & want))
-		return bad(at, "storage '%s' does not hold content '%s'", d->storage,
+		return vmm_conf_bad(at, "storage '%s' does not hold content '%s'", d->storage,
 			   d->cdrom ? "iso" : "images");
 	return 0;
 }
 
 static int
-parse_disk(const struct at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus, long index,
+parse_disk(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus, long index,
 	   bool for_create, const vmm_storage_cfg_t *storage)
 {
 	struct vmm_qemu_disk *d;
@@ -209,15 +151,15 @@ parse_disk(const struct at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus,
 	int r;
 
 	if (qc->ndisks == VMM_QEMU_MAX_DISKS)
-		return bad(at, "more than %d disks", VMM_QEMU_MAX_DISKS);
+		return vmm_conf_bad(at, "more than %d disks", VMM_QEMU_MAX_DISKS);
 	d = &qc->disks[qc->ndisks];
 	*d = (struct vmm_qemu_disk){ .bus = bus, .index = (unsigned)index };
 	snprintf(d->key, sizeof(d->key), "%s", at->l->key);
 	if (snprintf(copy, sizeof(copy), "%s", at->l->value) >= (int)sizeof(copy))
-		return bad(at, "too long");
+		return vmm_conf_bad(at, "too long");
 	src = strtok_r(copy, ",", &save);
 	if (!src)
-		return bad(at, "no volume");
+		return vmm_conf_bad(at, "no volume");
 	/* Options first: media=cdrom changes what the source may be. */
 	for (tok = strtok_r(NULL, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		r = disk_option(at, d, tok);
@@ -227,7 +169,7 @@ parse_disk(const struct at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus,
 	if (strchr(at->l->value, ','))
 		snprintf(d->options, sizeof(d->options), "%s", strchr(at->l->value, ','));
 	if (d->cdrom && bus != VMM_BUS_IDE && bus != VMM_BUS_SATA)
-		return bad(at, "a cdrom must be on ide or sata");
+		return vmm_conf_bad(at, "a cdrom must be on ide or sata");
 	r = disk_source(at, d, src, for_create, storage);
 	if (r < 0)
 		return r;
@@ -244,77 +186,77 @@ parse_disk(const struct at *at, struct vmm_qemu_conf *qc, enum vmm_disk_bus bus,
 
 /* "<model>[=<mac>],bridge=<bridge>" */
 static int
-parse_nic(const struct at *at, struct vmm_qemu_conf *qc, long index)
+parse_nic(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc, long index)
 {
 	struct vmm_qemu_nic *n;
 	char copy[256], *tok, *save = NULL, *eq;
 
 	if (qc->nnics == VMM_QEMU_MAX_NICS)
-		return bad(at, "more than %d network devices", VMM_QEMU_MAX_NICS);
+		return vmm_conf_bad(at, "more than %d network devices", VMM_QEMU_MAX_NICS);
 	n = &qc->nics[qc->nnics];
 	*n = (struct vmm_qemu_nic){ .index = (unsigned)index };
 	snprintf(n->key, sizeof(n->key), "%s", at->l->key);
 	if (snprintf(copy, sizeof(copy), "%s", at->l->value) >= (int)sizeof(copy))
-		return bad(at, "too long");
+		return vmm_conf_bad(at, "too long");
 	tok = strtok_r(copy, ",", &save);
 	eq = tok ? strchr(tok, '=') : NULL;
 	if (eq)
 		*eq++ = '\0';
 	if (!tok || (strcmp(tok, "virtio") && strcmp(tok, "e1000") && strcmp(tok, "rtl8139")))
-		return bad(at, "model '%s' is not virtio, e1000 or rtl8139", tok ? tok : "");
+		return vmm_conf_bad(at, "model '%s' is not virtio, e1000 or rtl8139", tok ? tok : "");
 	snprintf(n->model, sizeof(n->model), "%s", tok);
 	if (eq) {
 		if (!vmm_net_mac_valid(eq))
-			return bad(at, "'%s' is not a unicast MAC address (52:54:00:12:34:56)", eq);
+			return vmm_conf_bad(at, "'%s' is not a unicast MAC address (52:54:00:12:34:56)", eq);
 		snprintf(n->mac, sizeof(n->mac), "%s", eq);
 	}
 	for (tok = strtok_r(NULL, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strncmp(tok, "bridge=", 7))
-			return bad(at, "unknown option '%s' (bridge=<bridge>)", tok);
-		if (!word_valid(tok + 7, 15, "-_."))
-			return bad(at, "'%s' is not a bridge name", tok + 7);
+			return vmm_conf_bad(at, "unknown option '%s' (bridge=<bridge>)", tok);
+		if (!vmm_word_valid(tok + 7, 15, "-_."))
+			return vmm_conf_bad(at, "'%s' is not a bridge name", tok + 7);
 		snprintf(n->bridge, sizeof(n->bridge), "%s", tok + 7);
 	}
 	if (!n->bridge[0])
-		return bad(at, "no bridge (bridge=<bridge>)");
+		return vmm_conf_bad(at, "no bridge (bridge=<bridge>)");
 	qc->nnics++;
 	return 0;
 }
 
 /* A file on the node for -kernel or -initrd: absolute, one QEMU argument. */
 static int
-parse_boot_file(const struct at *at, char *dst, size_t size)
+parse_boot_file(const struct vmm_conf_at *at, char *dst, size_t size)
 {
 	const char *v = at->l->value;
 
 	if (v[0] != '/')
-		return bad(at, "'%s' is not an absolute path", v);
+		return vmm_conf_bad(at, "'%s' is not an absolute path", v);
 	for (const char *c = v; *c; c++)
 		if (!isgraph((unsigned char)*c) || *c == ',')
-			return bad(at, "'%s': blanks, commas and control characters are not "
+			return vmm_conf_bad(at, "'%s': blanks, commas and control characters are not "
 				       "supported in the path",
 				   v);
 	if (snprintf(dst, size, "%s", v) >= (int)size)
-		return bad(at, "longer than %zu characters", size - 1);
+		return vmm_conf_bad(at, "longer than %zu characters", size - 1);
 	return 0;
 }
 
 /* The kernel command line: one argument, so blanks are fine here. */
 static int
-parse_append(const struct at *at, struct vmm_qemu_conf *qc)
+parse_append(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc)
 {
 	const char *v = at->l->value;
 
 	for (const char *c = v; *c; c++)
 		if (!isprint((unsigned char)*c))
-			return bad(at, "control characters are not supported");
+			return vmm_conf_bad(at, "control characters are not supported");
 	if (snprintf(qc->append, sizeof(qc->append), "%s", v) >= (int)sizeof(qc->append))
-		return bad(at, "longer than %zu characters", sizeof(qc->append) - 1);
+		return vmm_conf_bad(at, "longer than %zu characters", sizeof(qc->append) - 1);
 	return 0;
 }
 
 static int
-parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
+parse_line(const struct vmm_conf_at *at, struct vmm_qemu_conf *qc, bool for_create,
 	   const vmm_storage_cfg_t *storage)
 {
 	static const struct {
@@ -329,17 +271,17 @@ parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 	long idx;
 
 	if (!strcmp(key, "name")) {
-		if (!word_valid(v, sizeof(qc->name) - 1, "-."))
-			return bad(at, "'%s' is not a DNS name", v);
+		if (!vmm_word_valid(v, sizeof(qc->name) - 1, "-."))
+			return vmm_conf_bad(at, "'%s' is not a DNS name", v);
 		snprintf(qc->name, sizeof(qc->name), "%s", v);
 		return 0;
 	}
 	if (!strcmp(key, "memory"))
-		return parse_number(at, 16, 4194304, &qc->memory_mib);
+		return vmm_conf_number(at, 16, 4194304, &qc->memory_mib);
 	if (!strcmp(key, "cores"))
-		return parse_number(at, 1, 128, &qc->cores);
+		return vmm_conf_number(at, 1, 128, &qc->cores);
 	if (!strcmp(key, "sockets"))
-		return parse_number(at, 1, 4, &qc->sockets);
+		return vmm_conf_number(at, 1, 4, &qc->sockets);
 	if (!strcmp(key, "ostype"))
 		return parse_ostype(at, qc);
 	if (!strcmp(key, "boot"))
@@ -347,21 +289,21 @@ parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 	if (!strcmp(key, "cpu")) {
 		if (strcmp(v, "kvm64") && strcmp(v, "qemu64") && strcmp(v, "host") &&
 		    strcmp(v, "max"))
-			return bad(at, "'%s' is not a CPU model (kvm64, qemu64, host, max)", v);
+			return vmm_conf_bad(at, "'%s' is not a CPU model (kvm64, qemu64, host, max)", v);
 		snprintf(qc->cpu, sizeof(qc->cpu), "%s", v);
 		return 0;
 	}
 	if (!strcmp(key, "args")) {
 		if (strpbrk(v, "\"'\\"))
-			return bad(at, "quotes and backslashes are not supported; arguments "
+			return vmm_conf_bad(at, "quotes and backslashes are not supported; arguments "
 				       "are split at blanks");
 		if (snprintf(qc->args, sizeof(qc->args), "%s", v) >= (int)sizeof(qc->args))
-			return bad(at, "longer than %zu characters", sizeof(qc->args) - 1);
+			return vmm_conf_bad(at, "longer than %zu characters", sizeof(qc->args) - 1);
 		return 0;
 	}
 	if (!strcmp(key, "kvm")) {
 		if (strcmp(v, "0") && strcmp(v, "1"))
-			return bad(at, "'%s' is not 0 or 1", v);
+			return vmm_conf_bad(at, "'%s' is not 0 or 1", v);
 		qc->no_kvm = !strcmp(v, "0");
 		return 0;
 	}
@@ -379,7 +321,7 @@ parse_line(const struct at *at, struct vmm_qemu_conf *qc, bool for_create,
 	idx = key_index(key, "net", VMM_QEMU_MAX_NICS - 1);
 	if (idx >= 0)
 		return parse_nic(at, qc, idx);
-	return bad(at, "unknown key");
+	return vmm_conf_bad(at, "unknown key");
 }
 
 static bool
@@ -399,7 +341,7 @@ vmm_qemu_conf_parse(const struct vmm_conf *conf, bool for_create, const vmm_stor
 		    struct vmm_qemu_conf *ret, vmm_error_t *err)
 {
 	struct vmm_qemu_conf *qc = calloc(1, sizeof(*qc));
-	struct at at = { .file = conf->file, .err = err };
+	struct vmm_conf_at at = { .file = conf->file, .err = err };
 	int r = 0;
 
 	if (!qc)
@@ -415,12 +357,12 @@ vmm_qemu_conf_parse(const struct vmm_conf *conf, bool for_create, const vmm_stor
 		at.l = &conf->lines[i];
 		if ((!strcmp(at.l->key, "initrd") || !strcmp(at.l->key, "append")) &&
 		    !qc->kernel[0])
-			r = bad(&at, "needs a kernel (key 'kernel')");
+			r = vmm_conf_bad(&at, "needs a kernel (key 'kernel')");
 		if (strcmp(conf->lines[i].key, "boot"))
 			continue;
 		for (size_t j = 0; j < qc->nboot && r == 0; j++)
 			if (!has_device(qc, qc->boot[j]))
-				r = bad(&at, "boot device '%s' is not configured", qc->boot[j]);
+				r = vmm_conf_bad(&at, "boot device '%s' is not configured", qc->boot[j]);
 	}
 	if (r == 0)
 		*ret = *qc;

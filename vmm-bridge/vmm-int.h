@@ -96,6 +96,29 @@ int vmm_conf_parse(const char *file, const char *text, struct vmm_conf **ret_con
 		   vmm_error_t *err);
 void vmm_conf_free(struct vmm_conf *conf);
 
+/* ---- checking guest config values (conf-check.c) ---- */
+
+/* Where a parser is: the file, the line at hand, where errors go. */
+struct vmm_conf_at {
+	const char *file;
+	const struct vmm_conf_line *l;
+	vmm_error_t *err;
+};
+
+/* Record "<file>:<line>: <key>: <message>" in at->err; returns -EINVAL. */
+int vmm_conf_bad(const struct vmm_conf_at *at, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* 1..@max characters, alphanumeric first, then alphanumeric or in @extra. */
+bool vmm_word_valid(const char *s, size_t max, const char *extra);
+
+/* The line's value as a number in @min..@max, or vmm_conf_bad(). */
+int vmm_conf_number(const struct vmm_conf_at *at, unsigned long min, unsigned long max,
+		    unsigned long *ret);
+
+/* A volume name: a relative path of safe characters, no "..". */
+bool vmm_volume_valid(const char *v);
+
 /* ---- context internals (ctx.c) ---- */
 
 /* <root>/nodes/<node>/<conf_dir> into @buf. */
