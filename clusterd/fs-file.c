@@ -29,6 +29,7 @@ struct handle {
 	bool writable;
 	int poisoned; /* a write failed: publish nothing, report this */
 	struct handle *next_writer; /* in cd_fs's writers, when writable */
+	bool in_pagecache;	    /* cd_pagecache_open() was told of it */
 	/*
 	 * A create sent ahead of the content (see cd_fs_create()).  Its own
 	 * lock: the loop thread reports the outcome while a flush may hold
@@ -116,6 +117,18 @@ writer_remove(cd_fs_t *fs, struct handle *h)
 	pthread_mutex_unlock(&fs->writers_lock);
 }
 
+/* Is @h's create sent ahead still on its way, or did it make the file? */
+static bool
+create_may_succeed(struct handle *h)
+{
+	bool r;
+
+	pthread_mutex_lock(&h->create_lock);
+	r = h->create_pending || h->create_result == 0 || h->create_result == -EEXIST;
+	pthread_mutex_unlock(&h->create_lock);
+	return r;
+}
+
 int
 cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 		   struct stat *out, cd_fs_stat_fn *stat_tree)
@@ -138,7 +151,7 @@ cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 	}
 	/* Our own create on its way is answered below, without waiting. */
 	r = stat_tree(fs, path, out, !h->create_sent);
-	if (r == -ENOENT && h->create_sent) {
+	if (r == -ENOENT && h->create_sent && create_may_succeed(h)) {
 		/* Created here, and the create is still on its way. */
 		memset(out, 0, sizeof(*out));
 		out->st_ino = h->provisional_ino;
@@ -149,7 +162,7 @@ cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 		r = 0;
 	}
 	/* Our own unpublished writes show in our own stat. */
-	if (r == 0 && S_ISREG(out->st_mode) && (fi || h->dirty))
+	if (r == 0 && S_ISREG(out->st_mode) && h->dirty)
 		out->st_size = (off_t)h->size;
 	pthread_mutex_unlock(&h->lock);
 	return r;
@@ -279,6 +292,7 @@ cd_fs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1; /* generated anew each time: never cache it */
 	else
 		fi->keep_cache = cd_pagecache_open(fs->pagecache, path, j.st.version, writable);
+	h->in_pagecache = !j.vf;
 	if (writable)
 		writer_add(fs, h);
 	fi->fh = (uintptr_t)h;
@@ -355,6 +369,7 @@ cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		return r;
 	}
 	(void)cd_pagecache_open(fs->pagecache, path, 0, true);
+	h->in_pagecache = true;
 	writer_add(fs, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
@@ -438,7 +453,13 @@ handle_publish(cd_fs_t *fs, struct handle *h, bool only_if_written)
 	pthread_mutex_unlock(&h->lock);
 	/* A failed create explains a failed write better than ENOENT does. */
 	created = create_outcome(fs, h);
-	return created < 0 ? created : r;
+	if (created < 0)
+		r = created;
+	/* The kernel kept what this writer did as if it were published (it
+	 * skips this node's own changes): make it ask again. */
+	if (r < 0 && fs->invalidator)
+		cd_invalidator_push(fs->invalidator, h->path);
+	return r;
 }
 
 int
@@ -465,7 +486,8 @@ cd_fs_release(const char *path, struct fuse_file_info *fi)
 		       strerror(-r));
 	if (h->writable)
 		writer_remove(fs, h);
-	cd_pagecache_release(fs->pagecache, h->path, h->writable);
+	if (h->in_pagecache)
+		cd_pagecache_release(fs->pagecache, h->path, h->writable);
 	handle_free(h);
 	return 0;
 }

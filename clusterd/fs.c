@@ -133,6 +133,10 @@ cd_fs_read_all(struct fs_job *j)
 		j->data = malloc(j->st.size);
 		r = j->data ? (int)cfs_tree_read(tree, j->path, j->data, j->st.size, 0) : -ENOMEM;
 	}
+	if (r < 0) {
+		free(j->data);
+		j->data = NULL;
+	}
 	j->size = r >= 0 && !j->truncating ? j->st.size : 0;
 	return r < 0 ? r : 0;
 }

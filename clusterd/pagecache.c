@@ -3,12 +3,14 @@
  * pages it cached for a file.
  *
  * Keeping them saves every read after the first a trip to this daemon; it
- * is safe only when the pages hold the file's current content.  The
- * pages were filled through an earlier open, so the content version seen
- * at that open is remembered per path: pages are kept when it is still
- * the version in the tree.  A writer fills pages with content that may
- * never be published (quorum lost, EFBIG), so while a path has writers,
- * and at the first open after the last one, the pages are dropped.
+ * is safe only when the pages hold the file's current content.  Pages are
+ * filled through open handles, each from the content it saw at its open,
+ * so the version seen at the last open is remembered per path and pages
+ * are kept while it is still the version in the tree.  Two kinds of
+ * handles may fill pages with other content: a writer's, with content
+ * that may never be published (quorum lost, EFBIG), and a reader's that
+ * opened an older version than a later open saw.  While either is open,
+ * and at the first open after the last handle closed, pages are dropped.
  * Unknown paths are dropped too: forgetting is always safe.
  */
 #include <config.h>
@@ -28,6 +30,8 @@
 struct seen {
 	uint64_t version; /* content version the cached pages hold */
 	bool valid;	  /* false: the pages may hold anything */
+	bool mixed;	  /* open handles saw different versions */
+	unsigned handles; /* open handles, writers included */
 	unsigned writers; /* open writable handles */
 	char path[];	  /* the map's key */
 };
@@ -73,7 +77,7 @@ cd_pagecache_free(cd_pagecache_t *pc)
 	free(pc);
 }
 
-/* Forget every path without writers: their next open drops its pages. */
+/* Forget every path without open handles: their next open drops its pages. */
 static void
 forget_idle(cd_pagecache_t *pc)
 {
@@ -84,7 +88,7 @@ forget_idle(cd_pagecache_t *pc)
 	if (!it)
 		return;
 	while ((key = qb_map_iter_next(it, (void **)&s)))
-		if (!s->writers)
+		if (!s->handles)
 			qb_map_rm(pc->map, key);
 	qb_map_iter_free(it);
 }
@@ -121,12 +125,17 @@ cd_pagecache_open(cd_pagecache_t *pc, const char *path, uint64_t version, bool w
 	if (writable) {
 		s->writers++;
 		s->valid = false;
-	} else if (!s->writers) {
+	} else if (!s->writers && !s->mixed) {
 		keep = s->valid && s->version == version;
-		/* Dropped or kept, the pages now follow this version. */
-		s->version = version;
-		s->valid = true;
+		if (!keep && s->handles && s->valid && s->version != version)
+			s->mixed = true; /* older readers still fill pages */
+		else if (!keep) {
+			/* Dropped now, the pages follow this version. */
+			s->version = version;
+			s->valid = true;
+		}
 	}
+	s->handles++;
 out:
 	pthread_mutex_unlock(&pc->lock);
 	return keep;
@@ -137,17 +146,24 @@ cd_pagecache_release(cd_pagecache_t *pc, const char *path, bool writable)
 {
 	struct seen *s;
 
-	if (!writable)
-		return;
 	pthread_mutex_lock(&pc->lock);
 	s = qb_map_get(pc->map, path);
-	if (s && s->writers)
-		s->writers--;
-	/* Invalid and without writers is what an unknown path means: forget
-	 * it, or every file ever written would keep an entry. */
-	if (s && !s->writers)
-		qb_map_rm(pc->map, path);
-	else if (s)
-		s->valid = false;
+	if (s) {
+		if (s->handles)
+			s->handles--;
+		if (writable && s->writers) {
+			s->writers--;
+			/* Readers still open may hold content from before it. */
+			if (s->handles)
+				s->mixed = true;
+		}
+		/*
+		 * After a writer or mixed readers the pages may hold anything:
+		 * with the last handle gone, forget the path (what an unknown
+		 * path means), or every file ever written would keep an entry.
+		 */
+		if (!s->handles && (!s->valid || s->mixed))
+			qb_map_rm(pc->map, path);
+	}
 	pthread_mutex_unlock(&pc->lock);
 }
