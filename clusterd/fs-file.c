@@ -29,6 +29,8 @@ struct handle {
 	bool writable;
 	int poisoned; /* a write failed: publish nothing, report this */
 	struct handle *next_writer; /* in cd_fs's writers, when writable */
+	unsigned getattrs;	    /* getattrs using it from the list; fs->writers_lock */
+	bool closed;		    /* released: the last of those getattrs frees it */
 	bool in_pagecache;	    /* cd_pagecache_open() was told of it */
 	/*
 	 * A create sent ahead of the content (see cd_fs_create()).  Its own
@@ -104,9 +106,12 @@ writer_add(cd_fs_t *fs, struct handle *h)
 	pthread_mutex_unlock(&fs->writers_lock);
 }
 
-static void
+/* Unlist @h at its release; false when a getattr still uses it and frees it. */
+static bool
 writer_remove(cd_fs_t *fs, struct handle *h)
 {
+	bool free_now;
+
 	pthread_mutex_lock(&fs->writers_lock);
 	for (struct handle **link = &fs->writers; *link; link = &(*link)->next_writer) {
 		if (*link == h) {
@@ -114,7 +119,22 @@ writer_remove(cd_fs_t *fs, struct handle *h)
 			break;
 		}
 	}
+	h->closed = true;
+	free_now = !h->getattrs;
 	pthread_mutex_unlock(&fs->writers_lock);
+	return free_now;
+}
+
+static void
+getattr_done(cd_fs_t *fs, struct handle *h)
+{
+	bool free_now;
+
+	pthread_mutex_lock(&fs->writers_lock);
+	free_now = !--h->getattrs && h->closed;
+	pthread_mutex_unlock(&fs->writers_lock);
+	if (free_now)
+		handle_free(h);
 }
 
 /* Is @h's create sent ahead still on its way, or did it make the file? */
@@ -136,19 +156,20 @@ cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 	struct handle *h = fi && fi->fh ? fi_handle(fi) : NULL;
 	int r;
 
-	if (!h) {
+	bool listed = !h;
+
+	if (listed) {
 		pthread_mutex_lock(&fs->writers_lock);
 		for (h = fs->writers; h && strcmp(h->path, path); h = h->next_writer)
 			;
-		/* Held still: a publish holds its lock throughout. */
 		if (h)
-			pthread_mutex_lock(&h->lock);
+			h->getattrs++;
 		pthread_mutex_unlock(&fs->writers_lock);
 		if (!h)
 			return stat_tree(fs, path, out, true);
-	} else {
-		pthread_mutex_lock(&h->lock);
 	}
+	/* Held still: a publish holds this lock throughout. */
+	pthread_mutex_lock(&h->lock);
 	/* Our own create on its way is answered below, without waiting. */
 	r = stat_tree(fs, path, out, !h->create_sent);
 	if (r == -ENOENT && h->create_sent && create_may_succeed(h)) {
@@ -165,6 +186,8 @@ cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 	if (r == 0 && S_ISREG(out->st_mode) && h->dirty)
 		out->st_size = (off_t)h->size;
 	pthread_mutex_unlock(&h->lock);
+	if (listed)
+		getattr_done(fs, h);
 	return r;
 }
 
@@ -484,11 +507,10 @@ cd_fs_release(const char *path, struct fuse_file_info *fi)
 	if (r < 0)
 		qb_log(LOG_WARNING, "changes to '%s' were lost at close: %s", h->path,
 		       strerror(-r));
-	if (h->writable)
-		writer_remove(fs, h);
 	if (h->in_pagecache)
 		cd_pagecache_release(fs->pagecache, h->path, h->writable);
-	handle_free(h);
+	if (!h->writable || writer_remove(fs, h))
+		handle_free(h);
 	return 0;
 }
 

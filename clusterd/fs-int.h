@@ -32,7 +32,7 @@ struct cd_fs {
 	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
 	unsigned cache_timeout_s; /* see fs_init() */
 	atomic_uint_fast64_t next_provisional_ino; /* see cd_fs_file_getattr() */
-	pthread_mutex_t writers_lock; /* guards the list at writers */
+	pthread_mutex_t writers_lock; /* guards the list at writers; never held waiting */
 	struct handle *writers;	      /* open writable files (fs-file.c) */
 	pthread_mutex_t creates_lock; /* guards creates_sent, creates_ended */
 	pthread_cond_t creates_cond;
