@@ -333,24 +333,6 @@ exec_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags,
 }
 
 static int
-no_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
-{
-	return vmm_err(err, -EOPNOTSUPP, "service %u: services have no snapshots", id);
-}
-
-static int
-no_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
-{
-	return no_snapshot(ctx, id, name, 0, err);
-}
-
-static int
-no_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
-{
-	return no_snapshot(ctx, id, NULL, 0, err);
-}
-
-static int
 exec_list(vmm_ctx_t *ctx, unsigned **ret_ids, size_t *ret_count, vmm_error_t *err)
 {
 	return vmm_ctx_list(ctx, &vmm_backend_exec, ret_ids, ret_count, err);
@@ -367,9 +349,5 @@ const struct vmm_backend vmm_backend_exec = {
 	.stop = exec_stop,
 	.status = exec_status,
 	.migrate = exec_migrate,
-	.snapshot = no_snapshot,
-	.rollback = no_rollback,
-	.delsnapshot = no_rollback,
-	.listsnapshots = no_listsnapshots,
 	.list = exec_list,
 };

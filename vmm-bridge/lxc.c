@@ -337,25 +337,6 @@ lxc_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags, vmm
 }
 
 static int
-no_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
-{
-	return vmm_err(err, -EOPNOTSUPP, "container %u: snapshots of containers are not supported",
-		       id);
-}
-
-static int
-no_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
-{
-	return no_snapshot(ctx, id, name, 0, err);
-}
-
-static int
-no_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
-{
-	return no_snapshot(ctx, id, NULL, 0, err);
-}
-
-static int
 lxc_list(vmm_ctx_t *ctx, unsigned **ret_ids, size_t *ret_count, vmm_error_t *err)
 {
 	return vmm_ctx_list(ctx, &vmm_backend_lxc, ret_ids, ret_count, err);
@@ -372,9 +353,5 @@ const struct vmm_backend vmm_backend_lxc = {
 	.stop = lxc_stop,
 	.status = lxc_status,
 	.migrate = lxc_migrate,
-	.snapshot = no_snapshot,
-	.rollback = no_rollback,
-	.delsnapshot = no_rollback,
-	.listsnapshots = no_listsnapshots,
 	.list = lxc_list,
 };

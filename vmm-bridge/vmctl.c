@@ -364,6 +364,11 @@ run_command(vmm_ctx_t *ctx, const char *cmd, int argc, char **argv, const struct
 		r = vmm_qemu_incoming_resume(ctx, id, &err);
 	} else if (!strcmp(cmd, "migrate-abort") && argc == 1) {
 		r = vmm_qemu_incoming_abort(ctx, id, &err);
+	} else if (!b->snapshot && (!strcmp(cmd, "snapshot") || !strcmp(cmd, "rollback") ||
+				    !strcmp(cmd, "delsnapshot") || !strcmp(cmd, "listsnapshot"))) {
+		fprintf(stderr, "vmctl: %s:%u: guests of type '%s' have no snapshots\n", b->type,
+			id, b->type);
+		return EXIT_FAILURE;
 	} else if (!strcmp(cmd, "snapshot") && argc == 2) {
 		r = b->snapshot(ctx, id, argv[1], opt->vmstate ? VMM_SNAPSHOT_VMSTATE : 0, &err);
 	} else if (!strcmp(cmd, "rollback") && argc == 2) {

@@ -120,7 +120,7 @@ struct vmm_status {
  *            VMM_MIGRATE_ONLINE).
  * snapshot, rollback, delsnapshot, listsnapshots: snapshots by name;
  *            listsnapshots returns a NULL-terminated array the caller frees
- *            with vmm_strv_free().
+ *            with vmm_strv_free().  All four NULL: the type has none.
  * list:      ids of this backend's guests on this node, ascending; the
  *            caller frees *ret_ids with free().
  */
