@@ -18,6 +18,10 @@
 
 #include "clusterd/fs-int.h"
 
+/* How long an open waits for the release of a truncated file; see
+ * wait_truncations(). */
+#define TRUNCATION_WAIT_MS 100
+
 /* An open file: its private copy of the content. */
 struct handle {
 	pthread_mutex_t lock; /* guards data, size, dirty: FUSE may call concurrently */
@@ -27,6 +31,11 @@ struct handle {
 	bool dirty;
 	bool written; /* dirty by a write, not only by O_TRUNC at open */
 	bool writable;
+	bool created_here; /* by this open: O_CREAT made the file */
+	atomic_bool flushed; /* a descriptor of it was closed */
+	/* Truncated at open, nothing written, and a descriptor closed: maybe
+	 * the last, whose release publishes the empty file a moment later. */
+	atomic_bool truncation_flushed;
 	int poisoned; /* a write failed: publish nothing, report this */
 	struct handle *next_writer; /* in cd_fs's writers, when writable */
 	unsigned getattrs;	    /* getattrs using it from the list; fs->writers_lock */
@@ -121,8 +130,68 @@ writer_remove(cd_fs_t *fs, struct handle *h)
 	}
 	h->closed = true;
 	free_now = !h->getattrs;
+	if (atomic_exchange(&h->truncation_flushed, false))
+		pthread_cond_broadcast(&fs->truncations_cond);
 	pthread_mutex_unlock(&fs->writers_lock);
 	return free_now;
+}
+
+/* Is a descriptor that created @path on this node still open, none of its
+ * duplicates closed yet? */
+bool
+cd_fs_file_creating(cd_fs_t *fs, const char *path)
+{
+	bool r = false;
+
+	pthread_mutex_lock(&fs->writers_lock);
+	for (struct handle *h = fs->writers; h && !r; h = h->next_writer)
+		r = h->created_here && !atomic_load(&h->flushed) && !strcmp(h->path, path);
+	pthread_mutex_unlock(&fs->writers_lock);
+	return r;
+}
+
+static bool
+truncation_pending(cd_fs_t *fs, const char *path)
+{
+	for (struct handle *h = fs->writers; h; h = h->next_writer)
+		if (atomic_load(&h->truncation_flushed) && !strcmp(h->path, path))
+			return true;
+	return false;
+}
+
+/*
+ * `: > f; cat f` closes a truncated file without writing, and its release,
+ * which publishes the empty file, reaches us after close returned.  An
+ * open of that path waits for it, long enough for a release on its way,
+ * not for a file that some process still holds open.
+ */
+static void
+wait_truncations(cd_fs_t *fs, const char *path)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += TRUNCATION_WAIT_MS * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&fs->writers_lock);
+	while (truncation_pending(fs, path) &&
+	       pthread_cond_timedwait(&fs->truncations_cond, &fs->writers_lock, &deadline) == 0)
+		;
+	pthread_mutex_unlock(&fs->writers_lock);
+}
+
+/* @h's truncation was published, or will be with what was written. */
+static void
+truncation_settled(cd_fs_t *fs, struct handle *h)
+{
+	if (!atomic_exchange(&h->truncation_flushed, false))
+		return;
+	pthread_mutex_lock(&fs->writers_lock);
+	pthread_cond_broadcast(&fs->truncations_cond);
+	pthread_mutex_unlock(&fs->writers_lock);
 }
 
 static void
@@ -291,6 +360,8 @@ cd_fs_open(const char *path, struct fuse_file_info *fi)
 	j.vf = cd_virtual_find(path);
 	if (j.vf && writable)
 		return -EACCES;
+	if (!j.vf)
+		wait_truncations(fs, path);
 	r = j.vf ? cd_fs_call(fs, &j, cd_fs_run_generate)
 		 : cd_fs_read_tree(fs, &j, writable ? read_all_writable : cd_fs_read_all);
 	/* The kernel only opens names it knows: another node removed this
@@ -387,6 +458,7 @@ cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	h = handle_new(path, NULL, 0, true);
 	if (!h)
 		return -ENOMEM;
+	h->created_here = true;
 	if (ahead && (r = send_create_ahead(fs, h)) < 0) {
 		handle_free(h);
 		return r;
@@ -451,6 +523,9 @@ cd_fs_write(const char *path, const char *buf, size_t size, off_t offset, struct
 		h->poisoned = r;
 	}
 	pthread_mutex_unlock(&h->lock);
+	/* Written after all: its close publishes, openers need not wait. */
+	if (r == 0)
+		truncation_settled(cd_fs_self(), h);
 	return r < 0 ? r : (int)size;
 }
 
@@ -474,6 +549,8 @@ handle_publish(cd_fs_t *fs, struct handle *h, bool only_if_written)
 			h->dirty = h->written = false;
 	}
 	pthread_mutex_unlock(&h->lock);
+	if (r == 0)
+		truncation_settled(fs, h);
 	/* A failed create explains a failed write better than ENOENT does. */
 	created = create_outcome(fs, h);
 	if (created < 0)
@@ -488,7 +565,15 @@ handle_publish(cd_fs_t *fs, struct handle *h, bool only_if_written)
 int
 cd_fs_flush(const char *path, struct fuse_file_info *fi)
 {
-	return handle_publish(cd_fs_self(), fi_handle(fi), true);
+	struct handle *h = fi_handle(fi);
+	int r = handle_publish(cd_fs_self(), h, true);
+
+	atomic_store(&h->flushed, true);
+	pthread_mutex_lock(&h->lock);
+	if (h->dirty && !h->written && !h->poisoned)
+		atomic_store(&h->truncation_flushed, true);
+	pthread_mutex_unlock(&h->lock);
+	return r;
 }
 
 int

@@ -32,8 +32,10 @@ struct cd_fs {
 	uint64_t lock_lease_ns; /* a lock not renewed for this long may be taken */
 	unsigned cache_timeout_s; /* see fs_init() */
 	atomic_uint_fast64_t next_provisional_ino; /* see cd_fs_file_getattr() */
-	pthread_mutex_t writers_lock; /* guards the list at writers; never held waiting */
+	pthread_mutex_t writers_lock; /* guards the list at writers; held waiting only
+					 on truncations_cond */
 	struct handle *writers;	      /* open writable files (fs-file.c) */
+	pthread_cond_t truncations_cond; /* a truncation was written or published */
 	pthread_mutex_t creates_lock; /* guards creates_sent, creates_ended */
 	pthread_cond_t creates_cond;
 	uint64_t creates_sent, creates_ended; /* creates sent ahead; they end in order */
@@ -115,6 +117,7 @@ int cd_fs_read(const char *path, char *buf, size_t size, off_t offset,
 int cd_fs_write(const char *path, const char *buf, size_t size, off_t offset,
 		struct fuse_file_info *fi);
 int cd_fs_flush(const char *path, struct fuse_file_info *fi);
+bool cd_fs_file_creating(cd_fs_t *fs, const char *path);
 int cd_fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
 int cd_fs_release(const char *path, struct fuse_file_info *fi);
 int cd_fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);

@@ -398,7 +398,15 @@ fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 
 	if (r < 0)
 		return r;
-	return (mode & 07777) == j.st.mode ? 0 : -EPERM;
+	mode &= 07777;
+	if (mode == j.st.mode)
+		return 0;
+	/* install(1) first narrows a file it just created: let it, as the
+	 * tree's mode is what the file keeps.  A mode that grants more, or a
+	 * chmod of any other file, would be a lie. */
+	if (!(mode & ~j.st.mode) && cd_fs_file_creating(cd_fs_self(), path))
+		return 0;
+	return -EPERM;
 }
 
 /* Everything belongs to root. */
@@ -519,6 +527,7 @@ cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 	const char *mount_point = config->mount_point;
 	cd_fs_t *fs = calloc(1, sizeof(*fs));
+	pthread_condattr_t monotonic;
 	int r = -ENOMEM;
 
 	if (!fs || !(fs->node_name = strdup(config->node_name)))
@@ -529,6 +538,10 @@ cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum
 	/* Far above the tree's inode numbers, which count its changes. */
 	atomic_init(&fs->next_provisional_ino, (uint_fast64_t)1 << 62);
 	pthread_mutex_init(&fs->writers_lock, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&fs->truncations_cond, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	pthread_mutex_init(&fs->creates_lock, NULL);
 	pthread_cond_init(&fs->creates_cond, NULL);
 	fs->replica = replica;
@@ -613,6 +626,7 @@ cd_fs_stop(cd_fs_t *fs)
 	cd_pagecache_free(fs->pagecache);
 	pthread_cond_destroy(&fs->creates_cond);
 	pthread_mutex_destroy(&fs->creates_lock);
+	pthread_cond_destroy(&fs->truncations_cond);
 	pthread_mutex_destroy(&fs->writers_lock);
 	free(fs->node_name);
 	free(fs);
