@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <corosync/cpg.h>
 #include <json-c/json.h>
+#include <qb/qbutil.h>
 
 #include "common/common.h"
 
@@ -104,21 +104,12 @@ dispatch_until(cpg_handle_t handle, const bool *flag)
 	return 0;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Send message number @seq and wait for it; its round trip in ns, or 0. */
 static uint64_t
 round_trip(cpg_handle_t handle, struct echo *e, struct payload *p, uint64_t seq)
 {
 	struct iovec iov = { .iov_base = p, .iov_len = sizeof(*p) };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = qb_util_nano_current_get();
 	cs_error_t err;
 	int tries = 0;
 
@@ -134,7 +125,7 @@ round_trip(cpg_handle_t handle, struct echo *e, struct payload *p, uint64_t seq)
 	}
 	if (dispatch_until(handle, &e->echoed) < 0)
 		return 0;
-	t0 = now_ns() - t0;
+	t0 = qb_util_nano_current_get() - t0;
 	return t0 ? t0 : 1;
 }
 
@@ -191,11 +182,11 @@ run(cpg_handle_t handle, struct echo *e, size_t count)
 	}
 	if (dispatch_until(handle, &e->joined) < 0)
 		goto out;
-	start = now_ns();
+	start = qb_util_nano_current_get();
 	for (size_t i = 0; i < count; i++)
 		if (!(lat[i] = round_trip(handle, e, &p, i)))
 			goto out;
-	print_measure(lat, count, now_ns() - start);
+	print_measure(lat, count, qb_util_nano_current_get() - start);
 	r = 0;
 out:
 	free(lat);
