@@ -4,11 +4,15 @@
 Runs inside a lab node (bench/cfs-ops starts it): prints one JSON object
 with ops/s, median and p99 latency per operation, and MiB/s for big files.
 The same run against a local directory gives the side-by-side reference.
+With --read-only it only times the reads of DIR/bench/c0..c<COUNT-1>, files
+that exist already (bench/fuse-null serves them), and prints read_1k alone.
+
+    cfs-load.py DIR COUNT [--read-only]
 """
+import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 
@@ -31,9 +35,28 @@ def write_file(path, data):
     os.close(fd)
 
 
+def read_measure(base, count):
+    def read(i):
+        fd = os.open(os.path.join(base, "c%d" % (i % count)), os.O_RDONLY)
+        os.read(fd, 4096)
+        os.close(fd)
+    return timed(read, count * 4)
+
+
 def main():
-    root, count = sys.argv[1], int(sys.argv[2])
+    parser = argparse.ArgumentParser(prog="cfs-load.py")
+    parser.add_argument("dir")
+    parser.add_argument("count", type=int)
+    parser.add_argument("--read-only", action="store_true",
+                        help="only read DIR/bench/c0..c<COUNT-1>, which exist")
+    args = parser.parse_args()
+    if args.count < 1:
+        parser.error("COUNT must be 1 or more")
+    root, count = args.dir, args.count
     base = os.path.join(root, "bench")
+    if args.read_only:
+        print(json.dumps({"read_1k": read_measure(base, count)}))
+        return
     os.makedirs(base, exist_ok=True)
     kib = b"x" * 1024
     res = {}
@@ -46,11 +69,7 @@ def main():
         os.rename(os.path.join(base, ".tmp"), os.path.join(base, "renamed"))
     res["temp_rename_1k"] = timed(temp_rename, count)
 
-    def read(i):
-        fd = os.open(os.path.join(base, "c%d" % (i % count)), os.O_RDONLY)
-        os.read(fd, 4096)
-        os.close(fd)
-    res["read_1k"] = timed(read, count * 4)
+    res["read_1k"] = read_measure(base, count)
     res["unlink"] = timed(lambda i: os.unlink(os.path.join(base, "c%d" % i)), count)
     for size, name in ((64 * 1024, "64k"), (1024 * 1024, "1m")):
         data = b"y" * size

@@ -12,3 +12,15 @@ noinst_PROGRAMS += bench/cpg-gap
 bench_cpg_gap_SOURCES = bench/cpg-gap.c
 bench_cpg_gap_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS)
 bench_cpg_gap_LDADD = common/libcommon.a $(CPG_LIBS) $(QB_LIBS)
+
+# bench/cpg-echo: the round trip of one 1 KiB CPG message to oneself, for bench/cfs-ops.
+noinst_PROGRAMS += bench/cpg-echo
+bench_cpg_echo_SOURCES = bench/cpg-echo.c
+bench_cpg_echo_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(JSONC_CFLAGS)
+bench_cpg_echo_LDADD = common/libcommon.a $(CPG_LIBS) $(JSONC_LIBS) $(QB_LIBS)
+
+# bench/fuse-null: a FUSE filesystem that serves nothing but reads, for bench/cfs-ops.
+noinst_PROGRAMS += bench/fuse-null
+bench_fuse_null_SOURCES = bench/fuse-null.c
+bench_fuse_null_CFLAGS = $(AM_CFLAGS) $(FUSE_CFLAGS)
+bench_fuse_null_LDADD = $(FUSE_LIBS)
