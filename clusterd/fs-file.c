@@ -285,21 +285,24 @@ create_done(void *ctx, int result)
 	pthread_mutex_unlock(&fs->creates_lock);
 }
 
-bool
-cd_fs_wait_creates(cd_fs_t *fs)
+uint64_t
+cd_fs_creates_on_their_way(cd_fs_t *fs)
 {
 	uint64_t sent;
 
 	pthread_mutex_lock(&fs->creates_lock);
-	sent = fs->creates_sent;
-	if (fs->creates_ended == sent) {
-		pthread_mutex_unlock(&fs->creates_lock);
-		return false;
-	}
+	sent = fs->creates_ended < fs->creates_sent ? fs->creates_sent : 0;
+	pthread_mutex_unlock(&fs->creates_lock);
+	return sent;
+}
+
+void
+cd_fs_wait_creates(cd_fs_t *fs, uint64_t sent)
+{
+	pthread_mutex_lock(&fs->creates_lock);
 	while (fs->creates_ended < sent)
 		pthread_cond_wait(&fs->creates_cond, &fs->creates_lock);
 	pthread_mutex_unlock(&fs->creates_lock);
-	return true;
 }
 
 static void

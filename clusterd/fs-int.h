@@ -105,10 +105,12 @@ int cd_fs_file_getattr(cd_fs_t *fs, const char *path, struct fuse_file_info *fi,
 		       struct stat *out, cd_fs_stat_fn *stat_tree);
 
 /*
- * Wait until every create sent ahead so far has ended; false at once when
- * none is on its way.
+ * The creates sent ahead so far, when some are still on their way (0 when
+ * none is), and a wait until those have ended.  Take the mark before
+ * reading the tree: a create that ends after the read is then waited for.
  */
-bool cd_fs_wait_creates(cd_fs_t *fs);
+uint64_t cd_fs_creates_on_their_way(cd_fs_t *fs);
+void cd_fs_wait_creates(cd_fs_t *fs, uint64_t sent);
 
 int cd_fs_open(const char *path, struct fuse_file_info *fi);
 int cd_fs_create(const char *path, mode_t mode, struct fuse_file_info *fi);

@@ -195,13 +195,17 @@ cd_fs_read_tree(cd_fs_t *fs, struct fs_job *j, int (*read)(struct fs_job *))
 		return cd_fs_call(fs, j, run_read);
 	}
 	for (int attempt = 0;; attempt++) {
+		uint64_t creates = j->skip_create_wait ? 0 : cd_fs_creates_on_their_way(fs);
+
 		pthread_rwlock_rdlock(fs->tree_lock);
 		r = fs->replica ? read(j) : -ESHUTDOWN;
 		pthread_rwlock_unlock(fs->tree_lock);
 		/* A file created here may not have arrived yet: look again once
-		 * the creates sent so far have (outside the lock they need). */
-		if (r != -ENOENT || attempt || j->skip_create_wait || !cd_fs_wait_creates(fs))
+		 * the creates sent before the read have (outside the lock they
+		 * need). */
+		if (r != -ENOENT || attempt || !creates)
 			return r;
+		cd_fs_wait_creates(fs, creates);
 	}
 }
 
