@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,28 +38,6 @@ vmm_qemu_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_qemu_run *ret, vmm_er
 		    (int)sizeof(ret->lock))
 		return vmm_err(err, -ENAMETOOLONG,
 			       "run directory %s is too long for a QMP socket path", run);
-	return 0;
-}
-
-int
-vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err)
-{
-	int fd, r;
-
-	r = vmm_mkdir_p(run->dir);
-	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", run->dir, strerror(-r));
-	fd = open(run->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vmm_err(err, -errno, "%s: %s", run->lock, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			r = vmm_err(err, -errno, "lock %s: %s", run->lock, strerror(errno));
-			close(fd);
-			return r;
-		}
-	}
-	*ret_fd = fd;
 	return 0;
 }
 
