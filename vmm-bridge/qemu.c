@@ -415,76 +415,64 @@ qemu_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags, vm
 	return with_guest(ctx, id, do_migrate, &m, err);
 }
 
+/* One snapshot operation and its arguments, run under the guest's lock. */
 struct snap_arg {
+	enum { SNAP_CREATE, SNAP_ROLLBACK, SNAP_DELETE, SNAP_LIST } op;
 	const char *name;
 	unsigned flags;
 	char ***ret_names;
 };
 
 static int
-do_snapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	    const void *arg, vmm_error_t *err)
+do_snap(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	const void *arg, vmm_error_t *err)
 {
 	const struct snap_arg *s = arg;
 
-	return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
-				    s->flags & VMM_SNAPSHOT_VMSTATE, err);
+	switch (s->op) {
+	case SNAP_CREATE:
+		return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
+					    s->flags & VMM_SNAPSHOT_VMSTATE, err);
+	case SNAP_ROLLBACK:
+		return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run, s->name, err);
+	case SNAP_DELETE:
+		return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run, s->name, err);
+	case SNAP_LIST:
+		break;
+	}
+	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run, s->ret_names, err);
 }
 
 static int
 qemu_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name, .flags = flags };
+	struct snap_arg s = { .op = SNAP_CREATE, .name = name, .flags = flags };
 
-	return with_guest(ctx, id, do_snapshot, &s, err);
-}
-
-static int
-do_rollback(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	    const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run,
-				      ((const struct snap_arg *)arg)->name, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name };
+	struct snap_arg s = { .op = SNAP_ROLLBACK, .name = name };
 
-	return with_guest(ctx, id, do_rollback, &s, err);
-}
-
-static int
-do_delsnapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	       const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run,
-				    ((const struct snap_arg *)arg)->name, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_delsnapshot(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name };
+	struct snap_arg s = { .op = SNAP_DELETE, .name = name };
 
-	return with_guest(ctx, id, do_delsnapshot, &s, err);
-}
-
-static int
-do_listsnapshots(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-		 const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run,
-				  ((const struct snap_arg *)arg)->ret_names, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
 {
-	struct snap_arg s = { .ret_names = ret_names };
+	struct snap_arg s = { .op = SNAP_LIST, .ret_names = ret_names };
 
-	return with_guest(ctx, id, do_listsnapshots, &s, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
