@@ -17,11 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "watchdog.h"
+#include "wd-sock.h"
 
 /* How long to wait for an answer: the emulator answers at once. */
 #define LAB_ANSWER_TIMEOUT_S 5
@@ -30,18 +29,7 @@
 static int
 lab_send(int fd, const char *line)
 {
-	size_t len = strlen(line), done = 0;
-
-	while (done < len) {
-		ssize_t n = send(fd, line + done, len - done, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
+	return wd_sock_send(fd, line, strlen(line));
 }
 
 /* Read one answer line into @buf without its newline. */
@@ -70,29 +58,6 @@ lab_receive(int fd, char *buf, size_t size)
 	return 0;
 }
 
-static int
-lab_connect(const char *device, int *ret_fd)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = LAB_ANSWER_TIMEOUT_S };
-	int fd, r;
-
-	if (strlen(device) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, device);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
 static void
 lab_close(void *handle, bool disarm)
 {
@@ -116,7 +81,7 @@ lab_open(const char *device, unsigned *timeout_s, void **ret_handle)
 	fd = malloc(sizeof(*fd));
 	if (!fd)
 		return -ENOMEM;
-	r = lab_connect(device, fd);
+	r = wd_sock_connect(device, LAB_ANSWER_TIMEOUT_S, fd);
 	if (r < 0)
 		goto error_free;
 	r = lab_receive(*fd, line, sizeof(line));
