@@ -25,13 +25,6 @@
 /* How long to wait for an answer: the emulator answers at once. */
 #define LAB_ANSWER_TIMEOUT_S 5
 
-/* Send @line (borrowed) whole. */
-static int
-lab_send(int fd, const char *line)
-{
-	return wd_sock_send(fd, line, strlen(line));
-}
-
 /* Read one answer line into @buf without its newline. */
 static int
 lab_receive(int fd, char *buf, size_t size)
@@ -64,7 +57,7 @@ lab_close(void *handle, bool disarm)
 	int *fd = handle;
 
 	if (disarm)
-		(void)lab_send(*fd, "V\n");
+		(void)wd_sock_send(*fd, "V\n", strlen("V\n"));
 	close(*fd);
 	free(fd);
 }
@@ -90,7 +83,7 @@ lab_open(const char *device, unsigned *timeout_s, void **ret_handle)
 	if (r < 0)
 		goto error_close;
 	(void)snprintf(line, sizeof(line), "timeout %u\n", *timeout_s);
-	r = lab_send(*fd, line);
+	r = wd_sock_send(*fd, line, strlen(line));
 	if (r == 0)
 		r = lab_receive(*fd, line, sizeof(line));
 	if (r == 0 && sscanf(line, "ok %u", &in_force) != 1)
@@ -116,7 +109,7 @@ error_free:
 static int
 lab_keepalive(void *handle)
 {
-	return lab_send(*(int *)handle, "keepalive\n");
+	return wd_sock_send(*(int *)handle, "keepalive\n", strlen("keepalive\n"));
 }
 
 const struct wd_driver wd_driver_lab = {

@@ -1,7 +1,5 @@
-/*
- * wd-sock.c - connecting to and sending on the unix stream sockets of the
- * lab watchdog emulator and of wdmux (see wd-sock.h).
- */
+/* wd-sock.c - connecting to and sending on the sockets of the lab watchdog
+ * emulator and of wdmux (see wd-sock.h). */
 #include <config.h>
 
 #include <errno.h>

@@ -1,7 +1,6 @@
 /*
- * wd-sock.h - the unix stream socket calls that the lab watchdog driver
- * and the wdmux client share: a blocking connect whose reads time out, and
- * sending a buffer whole.  Both return 0 or -errno.
+ * wd-sock.h - unix stream socket calls the lab watchdog driver and the
+ * wdmux client share.  Both return 0 or -errno.
  */
 #ifndef CLUSTERHA_FENCE_WD_SOCK_H
 #define CLUSTERHA_FENCE_WD_SOCK_H

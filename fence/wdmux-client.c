@@ -5,11 +5,11 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "wd-sock.h"
@@ -53,16 +53,14 @@ client_read_answer(int fd)
 int
 wdmux_client_open(const char *run_dir, unsigned timeout_s, struct wdmux_client **ret)
 {
-	struct sockaddr_un addr;
 	struct wdmux_client *client;
-	char path[sizeof(addr.sun_path)], hello[16];
+	char path[PATH_MAX], hello[16];
 	int r;
 
 	if (timeout_s > WD_TIMEOUT_MAX)
 		return -EINVAL;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", run_dir, WDMUX_SOCKET_NAME) >=
-	    sizeof(path))
-		return -ENAMETOOLONG;
+	/* A path too long for a socket address is wd_sock_connect's -ENAMETOOLONG. */
+	(void)snprintf(path, sizeof(path), "%s/%s", run_dir, WDMUX_SOCKET_NAME);
 	client = calloc(1, sizeof(*client));
 	if (!client)
 		return -ENOMEM;

@@ -303,11 +303,14 @@ vmm_ctx_new_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
 }
 
 int
-vmm_ctx_node_exists(vmm_ctx_t *ctx, const char *node, vmm_error_t *err)
+vmm_ctx_check_target(vmm_ctx_t *ctx, const char *what, unsigned id, const char *node,
+		     vmm_error_t *err)
 {
 	char dir[PATH_MAX];
 	struct stat sb;
 
+	if (!strcmp(node, ctx->node))
+		return vmm_err(err, -EINVAL, "%s %u is already on node '%s'", what, id, node);
 	if (vmm_ctx_conf_dir(ctx, node, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
 		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", node, dir);
 	return 0;

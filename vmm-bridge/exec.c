@@ -299,9 +299,7 @@ exec_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags,
 	r = load(ctx, id, path, sizeof(path), &ec, err);
 	if (r < 0)
 		return r;
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "service %u is already on node '%s'", id, target);
-	r = vmm_ctx_node_exists(ctx, target, err);
+	r = vmm_ctx_check_target(ctx, "service", id, target, err);
 	if (r == 0)
 		r = probe(ctx, id, &ec, &status, err);
 	if (r < 0)

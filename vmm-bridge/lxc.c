@@ -275,9 +275,7 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const void *arg, vmm_e
 	char dest[PATH_MAX + 32], out[512];
 	int r;
 
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "container %u is already on node '%s'", id, target);
-	r = vmm_ctx_node_exists(ctx, target, err);
+	r = vmm_ctx_check_target(ctx, "container", id, target, err);
 	if (r < 0)
 		return r;
 	r = rootfs_storage(g->storage, &g->lc, target, &st, err);

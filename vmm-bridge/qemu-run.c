@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -58,15 +57,6 @@ locked_pid(const struct vmm_qemu_run *run)
 	return pid;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Wait until no process holds the pid file; -ETIMEDOUT. */
 static int
 wait_gone(const struct vmm_qemu_run *run, long timeout_ms)
@@ -74,7 +64,7 @@ wait_gone(const struct vmm_qemu_run *run, long timeout_ms)
 	for (long waited = 0; locked_pid(run); waited += 20) {
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
-		sleep_ms(20);
+		vmm_sleep_ms(20);
 	}
 	/* A killed QEMU leaves its files behind. */
 	(void)unlink(run->pid);

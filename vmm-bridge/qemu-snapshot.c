@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "vmm-bridge/vmm-int.h"
 
@@ -68,15 +67,6 @@ snap_disks(unsigned id, const struct vmm_qemu_conf *qc, struct disks *ret, vmm_e
 	return 0;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Run QMP job @command with @args (job-id added) and wait until it concluded. */
 static int
 run_job(vmm_qmp_t *qmp, unsigned id, const char *command, json_object *args, vmm_error_t *err)
@@ -118,7 +108,7 @@ run_job(vmm_qmp_t *qmp, unsigned id, const char *command, json_object *args, vmm
 		if (waited >= JOB_TIMEOUT_MS)
 			return vmm_err(err, -ETIMEDOUT, "guest %u: %s not done after %d s", id,
 				       command, JOB_TIMEOUT_MS / 1000);
-		sleep_ms(20);
+		vmm_sleep_ms(20);
 		waited += 20;
 	}
 	return r;

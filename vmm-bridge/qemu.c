@@ -372,9 +372,7 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 	char dest[PATH_MAX + 32];
 	int r;
 
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "guest %u is already on node '%s'", id, target);
-	r = vmm_ctx_node_exists(ctx, target, err);
+	r = vmm_ctx_check_target(ctx, "guest", id, target, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < g->qc.ndisks; i++) {

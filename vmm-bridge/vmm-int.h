@@ -151,8 +151,12 @@ int vmm_ctx_local_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsign
 int vmm_ctx_new_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
 		     char *buf, size_t size, vmm_error_t *err);
 
-/* -ENOENT when @node has no directory under <root>/nodes. */
-int vmm_ctx_node_exists(vmm_ctx_t *ctx, const char *node, vmm_error_t *err);
+/*
+ * Whether @what ("guest", ...) @id may move to @node: -EINVAL when @node
+ * is this node, -ENOENT when it has no directory under <root>/nodes.
+ */
+int vmm_ctx_check_target(vmm_ctx_t *ctx, const char *what, unsigned id, const char *node,
+			 vmm_error_t *err);
 
 /*
  * Where guest @id's config goes when it moves to @node: make @backend's
@@ -189,6 +193,9 @@ int vmm_proc_run(char *const argv[], char *out, size_t size);
  * exit status or -errno as vmm_proc_run.
  */
 int vmm_proc_capture(char *const argv[], char **ret_out, char *errbuf, size_t errsize);
+
+/* Sleep @ms milliseconds, on through signals: the pause between two polls. */
+void vmm_sleep_ms(long ms);
 
 /* ---- volumes (volume.c) ---- */
 
