@@ -17,32 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "watchdog.h"
+#include "wd-sock.h"
 
 /* How long to wait for an answer: the emulator answers at once. */
 #define LAB_ANSWER_TIMEOUT_S 5
-
-/* Send @line (borrowed) whole. */
-static int
-lab_send(int fd, const char *line)
-{
-	size_t len = strlen(line), done = 0;
-
-	while (done < len) {
-		ssize_t n = send(fd, line + done, len - done, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /* Read one answer line into @buf without its newline. */
 static int
@@ -70,36 +51,13 @@ lab_receive(int fd, char *buf, size_t size)
 	return 0;
 }
 
-static int
-lab_connect(const char *device, int *ret_fd)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = LAB_ANSWER_TIMEOUT_S };
-	int fd, r;
-
-	if (strlen(device) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, device);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
 static void
 lab_close(void *handle, bool disarm)
 {
 	int *fd = handle;
 
 	if (disarm)
-		(void)lab_send(*fd, "V\n");
+		(void)wd_sock_send(*fd, "V\n", strlen("V\n"));
 	close(*fd);
 	free(fd);
 }
@@ -116,7 +74,7 @@ lab_open(const char *device, unsigned *timeout_s, void **ret_handle)
 	fd = malloc(sizeof(*fd));
 	if (!fd)
 		return -ENOMEM;
-	r = lab_connect(device, fd);
+	r = wd_sock_connect(device, LAB_ANSWER_TIMEOUT_S, fd);
 	if (r < 0)
 		goto error_free;
 	r = lab_receive(*fd, line, sizeof(line));
@@ -125,7 +83,7 @@ lab_open(const char *device, unsigned *timeout_s, void **ret_handle)
 	if (r < 0)
 		goto error_close;
 	(void)snprintf(line, sizeof(line), "timeout %u\n", *timeout_s);
-	r = lab_send(*fd, line);
+	r = wd_sock_send(*fd, line, strlen(line));
 	if (r == 0)
 		r = lab_receive(*fd, line, sizeof(line));
 	if (r == 0 && sscanf(line, "ok %u", &in_force) != 1)
@@ -151,7 +109,7 @@ error_free:
 static int
 lab_keepalive(void *handle)
 {
-	return lab_send(*(int *)handle, "keepalive\n");
+	return wd_sock_send(*(int *)handle, "keepalive\n", strlen("keepalive\n"));
 }
 
 const struct wd_driver wd_driver_lab = {

@@ -5,14 +5,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "wd-sock.h"
 #include "wdmux-client.h"
 #include "wdmux-core.h"
 #include "wdmux-server.h"
@@ -25,23 +25,6 @@
 struct wdmux_client {
 	int fd;
 };
-
-static int
-client_send(int fd, const char *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = send(fd, buf + done, len - done, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /* Read wdmux's one-line answer: 0 for "ok", -ECONNREFUSED for an error. */
 static int
@@ -70,35 +53,26 @@ client_read_answer(int fd)
 int
 wdmux_client_open(const char *run_dir, unsigned timeout_s, struct wdmux_client **ret)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = CLIENT_ANSWER_TIMEOUT_S };
 	struct wdmux_client *client;
-	char hello[16];
+	char path[PATH_MAX], hello[16];
 	int r;
 
 	if (timeout_s > WD_TIMEOUT_MAX)
 		return -EINVAL;
-	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s", run_dir,
-			     WDMUX_SOCKET_NAME) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
+	/* A path too long for a socket address is wd_sock_connect's -ENAMETOOLONG. */
+	(void)snprintf(path, sizeof(path), "%s/%s", run_dir, WDMUX_SOCKET_NAME);
 	client = calloc(1, sizeof(*client));
 	if (!client)
 		return -ENOMEM;
-	client->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (client->fd < 0) {
-		r = -errno;
+	r = wd_sock_connect(path, CLIENT_ANSWER_TIMEOUT_S, &client->fd);
+	if (r < 0) {
 		free(client);
 		return r;
-	}
-	if (setsockopt(client->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    connect(client->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		r = -errno;
-		goto error;
 	}
 	if (timeout_s > 0) {
 		int len = snprintf(hello, sizeof(hello), "%c%u\n", WDMUX_HELLO, timeout_s);
 
-		r = client_send(client->fd, hello, (size_t)len);
+		r = wd_sock_send(client->fd, hello, (size_t)len);
 		if (r < 0)
 			goto error;
 	}
@@ -127,7 +101,7 @@ wdmux_client_feed(struct wdmux_client *client)
 {
 	static const char byte = CLIENT_FEED_BYTE;
 
-	return client_send(client->fd, &byte, 1);
+	return wd_sock_send(client->fd, &byte, 1);
 }
 
 int
@@ -145,7 +119,7 @@ wdmux_client_close(struct wdmux_client *client, bool clean)
 	if (!client)
 		return 0;
 	if (clean)
-		r = client_send(client->fd, &byte, 1);
+		r = wd_sock_send(client->fd, &byte, 1);
 	close(client->fd);
 	free(client);
 	return r;

@@ -8,7 +8,9 @@ fence_libwatchdog_a_SOURCES = \
 	fence/watchdog.h \
 	fence/watchdog.c \
 	fence/watchdog-linux.c \
-	fence/watchdog-lab.c
+	fence/watchdog-lab.c \
+	fence/wd-sock.h \
+	fence/wd-sock.c
 
 # wdmux's logic (client tracking, feeding) and its socket side.
 noinst_LIBRARIES += fence/libwdmux.a
@@ -21,7 +23,8 @@ fence_libwdmux_a_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS)
 
 # The client side, for ha-lrm and wdmux-client.
 noinst_LIBRARIES += fence/libwdmuxclient.a
-fence_libwdmuxclient_a_SOURCES = fence/wdmux-client.h fence/wdmux-client.c
+fence_libwdmuxclient_a_SOURCES = fence/wdmux-client.h fence/wdmux-client.c \
+	fence/wd-sock.h fence/wd-sock.c
 
 sbin_PROGRAMS += fence/wdmux fence/wdmux-client
 fence_wdmux_SOURCES = fence/wdmux.c

@@ -2,7 +2,8 @@
  * ctx.c - the context every backend call gets: the config root, this
  * node's name, the run directory and the helper programs; and the questions
  * about config paths: where a guest is configured, whether that is here,
- * which guests a backend has on this node.
+ * where a new or migrating guest's config goes, which guests a backend has
+ * on this node.
  */
 #include <config.h>
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -284,6 +286,49 @@ vmm_ctx_local_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned i
 			       found, backend->type);
 	if (vmm_guest_conf_path(ctx, backend, id, buf, size) < 0)
 		return vmm_err(err, -ENAMETOOLONG, "config path of guest %u too long", id);
+	return 0;
+}
+
+int
+vmm_ctx_new_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id, char *buf,
+		 size_t size, vmm_error_t *err)
+{
+	char node[64];
+
+	if (vmm_guest_locate(ctx, id, node, sizeof(node), NULL, NULL) == 0)
+		return vmm_err(err, -EEXIST, "guest %u already exists on node '%s'", id, node);
+	if (vmm_guest_conf_path(ctx, backend, id, buf, size) < 0)
+		return vmm_err(err, -ENAMETOOLONG, "config root too long");
+	return 0;
+}
+
+int
+vmm_ctx_check_target(vmm_ctx_t *ctx, const char *what, unsigned id, const char *node,
+		     vmm_error_t *err)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+
+	if (!strcmp(node, ctx->node))
+		return vmm_err(err, -EINVAL, "%s %u is already on node '%s'", what, id, node);
+	if (vmm_ctx_conf_dir(ctx, node, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
+		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", node, dir);
+	return 0;
+}
+
+int
+vmm_ctx_target_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+		    const char *node, char *buf, size_t size, vmm_error_t *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	if (vmm_ctx_conf_dir(ctx, node, backend->conf_dir, dir, sizeof(dir)) < 0)
+		return vmm_err(err, -ENAMETOOLONG, "config root too long");
+	r = vmm_mkdir_p(dir);
+	if (r < 0)
+		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
+	snprintf(buf, size, "%s/%u.conf", dir, id);
 	return 0;
 }
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -251,22 +250,14 @@ exec_stop(vmm_ctx_t *ctx, unsigned id, vmm_error_t *err)
 static int
 exec_create(vmm_ctx_t *ctx, unsigned id, const char *text, vmm_error_t *err)
 {
-	char path[PATH_MAX], dir[PATH_MAX], node[64];
+	char path[PATH_MAX];
 	struct exec_conf ec;
 	int r;
 
-	if (vmm_guest_locate(ctx, id, node, sizeof(node), NULL, NULL) == 0)
-		return vmm_err(err, -EEXIST, "guest %u already exists on node '%s'", id, node);
-	if (vmm_guest_conf_path(ctx, &vmm_backend_exec, id, path, sizeof(path)) < 0 ||
-	    vmm_ctx_conf_dir(ctx, vmm_ctx_node(ctx), "exec", dir, sizeof(dir)) < 0)
-		return vmm_err(err, -ENAMETOOLONG, "config root too long");
-	r = parse_text(path, text, &ec, err);
-	if (r < 0)
-		return r;
-	r = vmm_mkdir_p(dir);
-	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-	return vmm_file_write(path, text, true, err);
+	r = vmm_ctx_new_conf(ctx, &vmm_backend_exec, id, path, sizeof(path), err);
+	if (r == 0)
+		r = parse_text(path, text, &ec, err);
+	return r < 0 ? r : vmm_file_create(path, text, err);
 }
 
 static int
@@ -298,10 +289,9 @@ static int
 exec_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags,
 	     vmm_error_t *err)
 {
-	char path[PATH_MAX], dir[PATH_MAX], dest[PATH_MAX + 32], out[512];
+	char path[PATH_MAX], dest[PATH_MAX + 32], out[512];
 	struct vmm_status status;
 	struct exec_conf ec;
-	struct stat sb;
 	int r;
 
 	if (flags & VMM_MIGRATE_ONLINE)
@@ -309,11 +299,9 @@ exec_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags,
 	r = load(ctx, id, path, sizeof(path), &ec, err);
 	if (r < 0)
 		return r;
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "service %u is already on node '%s'", id, target);
-	if (vmm_ctx_conf_dir(ctx, target, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
-		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", target, dir);
-	r = probe(ctx, id, &ec, &status, err);
+	r = vmm_ctx_check_target(ctx, "service", id, target, err);
+	if (r == 0)
+		r = probe(ctx, id, &ec, &status, err);
 	if (r < 0)
 		return r;
 	if (status.state != VMM_STATE_STOPPED)
@@ -322,11 +310,9 @@ exec_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags,
 		       sizeof(out));
 	if (r != EXEC_OK && r != EXEC_UNIMPLEMENTED)
 		return map_exit(id, "migrate", r, out, err);
-	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "exec");
-	r = vmm_mkdir_p(dir);
+	r = vmm_ctx_target_conf(ctx, &vmm_backend_exec, id, target, dest, sizeof(dest), err);
 	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-	snprintf(dest, sizeof(dest), "%s/%u.conf", dir, id);
+		return r;
 	if (rename(path, dest) < 0)
 		return vmm_err(err, -errno, "rename %s to %s: %s", path, dest, strerror(errno));
 	return 0;

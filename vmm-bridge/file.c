@@ -1,7 +1,8 @@
 /*
- * file.c - reading and atomically replacing small config files.  The
- * temporary file lives next to the target, so the final rename stays inside
- * one directory (and one cfs node directory), which is atomic.
+ * file.c - reading and atomically replacing small config files, and the
+ * lock files that serialise operations on one guest.  The temporary file
+ * lives next to the target, so the final rename stays inside one directory
+ * (and one cfs node directory), which is atomic.
  */
 #include <config.h>
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +129,22 @@ unlink_tmp:
 }
 
 int
+vmm_file_create(const char *path, const char *text, vmm_error_t *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int r;
+
+	if (!slash)
+		return vmm_err(err, -EINVAL, "%s: not a path with a directory", path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	r = vmm_mkdir_p(dir);
+	if (r < 0)
+		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
+	return vmm_file_write(path, text, true, err);
+}
+
+int
 vmm_mkdir_p(const char *path)
 {
 	char buf[PATH_MAX];
@@ -145,5 +163,27 @@ vmm_mkdir_p(const char *path)
 	}
 	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	return 0;
+}
+
+int
+vmm_file_lock(const char *dir, const char *lock, int *ret_fd, vmm_error_t *err)
+{
+	int fd, r;
+
+	r = vmm_mkdir_p(dir);
+	if (r < 0)
+		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return vmm_err(err, -errno, "%s: %s", lock, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			r = vmm_err(err, -errno, "lock %s: %s", lock, strerror(errno));
+			close(fd);
+			return r;
+		}
+	}
+	*ret_fd = fd;
 	return 0;
 }

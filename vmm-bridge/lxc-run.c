@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -37,28 +36,6 @@ vmm_lxc_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_lxc_run *ret, vmm_erro
 	    snprintf(ret->lock, sizeof(ret->lock), "%s/%u.lock", ret->lxcpath, id) >=
 		    (int)sizeof(ret->lock))
 		return vmm_err(err, -ENAMETOOLONG, "run directory %s is too long", run);
-	return 0;
-}
-
-int
-vmm_lxc_lock(const struct vmm_lxc_run *run, int *ret_fd, vmm_error_t *err)
-{
-	int fd, r;
-
-	r = vmm_mkdir_p(run->lxcpath);
-	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", run->lxcpath, strerror(-r));
-	fd = open(run->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vmm_err(err, -errno, "%s: %s", run->lock, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			r = vmm_err(err, -errno, "lock %s: %s", run->lock, strerror(errno));
-			close(fd);
-			return r;
-		}
-	}
-	*ret_fd = fd;
 	return 0;
 }
 

@@ -113,33 +113,18 @@ lxc_create(vmm_ctx_t *ctx, unsigned id, const char *text, vmm_error_t *err)
 {
 	struct loaded *g = calloc(1, sizeof(*g));
 	const struct vmm_storage *st;
-	char node[64], dir[PATH_MAX];
 	int r;
 
 	if (!g)
 		return vmm_err(err, -ENOMEM, "out of memory");
-	if (vmm_guest_locate(ctx, id, node, sizeof(node), NULL, NULL) == 0) {
-		r = vmm_err(err, -EEXIST, "guest %u already exists on node '%s'", id, node);
-		goto out;
-	}
-	if (vmm_guest_conf_path(ctx, &vmm_backend_lxc, id, g->path, sizeof(g->path)) < 0 ||
-	    vmm_ctx_conf_dir(ctx, vmm_ctx_node(ctx), "lxc", dir, sizeof(dir)) < 0) {
-		r = vmm_err(err, -ENAMETOOLONG, "config root too long");
-		goto out;
-	}
-	r = parse_text(ctx, g->path, text, &g->lc, &g->storage, err);
+	r = vmm_ctx_new_conf(ctx, &vmm_backend_lxc, id, g->path, sizeof(g->path), err);
+	if (r == 0)
+		r = parse_text(ctx, g->path, text, &g->lc, &g->storage, err);
 	if (r == 0)
 		r = rootfs_storage(g->storage, &g->lc, vmm_ctx_node(ctx), &st, err);
-	if (r < 0)
-		goto out;
-	r = vmm_mkdir_p(dir);
-	if (r < 0) {
-		r = vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-		goto out;
-	}
 	/* Nothing is allocated: the config is written as given, once checked. */
-	r = vmm_file_write(g->path, text, true, err);
-out:
+	if (r == 0)
+		r = vmm_file_create(g->path, text, err);
 	vmm_storage_cfg_free(g->storage);
 	free(g);
 	return r;
@@ -159,7 +144,7 @@ with_guest(vmm_ctx_t *ctx, unsigned id,
 		return vmm_err(err, -ENOMEM, "out of memory");
 	r = vmm_lxc_run_paths(ctx, id, &g->run, err);
 	if (r == 0)
-		r = vmm_lxc_lock(&g->run, &fd, err);
+		r = vmm_file_lock(g->run.lxcpath, g->run.lock, &fd, err);
 	if (r < 0)
 		goto out;
 	r = vmm_ctx_local_conf(ctx, &vmm_backend_lxc, id, g->path, sizeof(g->path), err);
@@ -287,14 +272,12 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const void *arg, vmm_e
 	const char *target = arg;
 	const struct vmm_storage *st;
 	struct vmm_status status;
-	char dir[PATH_MAX], dest[PATH_MAX + 32], out[512];
-	struct stat sb;
+	char dest[PATH_MAX + 32], out[512];
 	int r;
 
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "container %u is already on node '%s'", id, target);
-	if (vmm_ctx_conf_dir(ctx, target, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
-		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", target, dir);
+	r = vmm_ctx_check_target(ctx, "container", id, target, err);
+	if (r < 0)
+		return r;
 	r = rootfs_storage(g->storage, &g->lc, target, &st, err);
 	if (r == 0 && !st->shared)
 		r = vmm_err(err, -EINVAL,
@@ -302,11 +285,9 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const void *arg, vmm_e
 			    st->id, vmm_ctx_node(ctx));
 	if (r < 0)
 		return vmm_err_prefix(err, r, "container %u cannot move to node '%s'", id, target);
-	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "lxc");
-	r = vmm_mkdir_p(dir);
+	r = vmm_ctx_target_conf(ctx, &vmm_backend_lxc, id, target, dest, sizeof(dest), err);
 	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-	snprintf(dest, sizeof(dest), "%s/%u.conf", dir, id);
+		return r;
 	r = vmm_lxc_status_run(&g->run, &status, err);
 	if (r == 0 && status.state != VMM_STATE_STOPPED)
 		r = vmm_lxc_powerdown(&g->run, id, MIGRATE_SHUTDOWN_MS, err);

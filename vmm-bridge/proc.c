@@ -1,7 +1,7 @@
 /*
  * proc.c - running a helper program (qemu-img, QEMU with -daemonize) and
  * keeping what it said, so a failure reaches the user with QEMU's own
- * words.
+ * words; and the pause between two polls of a process.
  */
 #include <config.h>
 
@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -164,4 +165,13 @@ out:
 	}
 	*ret_out = text;
 	return r;
+}
+
+void
+vmm_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

@@ -125,7 +125,7 @@ vmm_qemu_incoming(vmm_ctx_t *ctx, unsigned id, const char *from, const char *add
 	}
 	r = vmm_qemu_run_paths(ctx, id, run, err);
 	if (r == 0)
-		r = vmm_qemu_lock(run, &fd, err);
+		r = vmm_file_lock(run->dir, run->lock, &fd, err);
 	if (r == 0) {
 		r = incoming(ctx, id, from, addr, run, qc, ret_uri, size, err);
 		close(fd);
@@ -149,7 +149,7 @@ with_run(vmm_ctx_t *ctx, unsigned id,
 		return vmm_err(err, -ENOMEM, "out of memory");
 	r = vmm_qemu_run_paths(ctx, id, run, err);
 	if (r == 0)
-		r = vmm_qemu_lock(run, &fd, err);
+		r = vmm_file_lock(run->dir, run->lock, &fd, err);
 	if (r == 0) {
 		r = fn(ctx, id, run, err);
 		close(fd);

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -30,15 +29,6 @@
 #define MIGRATE_TIMEOUT_MS (10 * 60 * 1000)
 /* No cap from QEMU's default bandwidth limit (32 MiB/s in 7.2). */
 #define MIGRATE_MAX_BANDWIDTH 10737418240LL
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* The address the target's QEMU listens on: set, or the node name resolved. */
 static int
@@ -157,7 +147,7 @@ send_guest(const struct vmm_qemu_run *run, unsigned id, const char *uri, vmm_err
 				    id, uri, MIGRATE_TIMEOUT_MS / 1000);
 			break;
 		}
-		sleep_ms(10);
+		vmm_sleep_ms(10);
 		waited += 10;
 	}
 	vmm_qmp_free(qmp);

@@ -14,8 +14,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -42,28 +40,6 @@ vmm_qemu_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_qemu_run *ret, vmm_er
 	return 0;
 }
 
-int
-vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err)
-{
-	int fd, r;
-
-	r = vmm_mkdir_p(run->dir);
-	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", run->dir, strerror(-r));
-	fd = open(run->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vmm_err(err, -errno, "%s: %s", run->lock, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			r = vmm_err(err, -errno, "lock %s: %s", run->lock, strerror(errno));
-			close(fd);
-			return r;
-		}
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
 /* The pid of the QEMU holding the pid file's lock, or 0. */
 static pid_t
 locked_pid(const struct vmm_qemu_run *run)
@@ -81,15 +57,6 @@ locked_pid(const struct vmm_qemu_run *run)
 	return pid;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Wait until no process holds the pid file; -ETIMEDOUT. */
 static int
 wait_gone(const struct vmm_qemu_run *run, long timeout_ms)
@@ -97,7 +64,7 @@ wait_gone(const struct vmm_qemu_run *run, long timeout_ms)
 	for (long waited = 0; locked_pid(run); waited += 20) {
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
-		sleep_ms(20);
+		vmm_sleep_ms(20);
 	}
 	/* A killed QEMU leaves its files behind. */
 	(void)unlink(run->pid);

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "vmm-bridge/vmm-int.h"
 
@@ -68,15 +67,6 @@ snap_disks(unsigned id, const struct vmm_qemu_conf *qc, struct disks *ret, vmm_e
 	return 0;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Run QMP job @command with @args (job-id added) and wait until it concluded. */
 static int
 run_job(vmm_qmp_t *qmp, unsigned id, const char *command, json_object *args, vmm_error_t *err)
@@ -118,7 +108,7 @@ run_job(vmm_qmp_t *qmp, unsigned id, const char *command, json_object *args, vmm
 		if (waited >= JOB_TIMEOUT_MS)
 			return vmm_err(err, -ETIMEDOUT, "guest %u: %s not done after %d s", id,
 				       command, JOB_TIMEOUT_MS / 1000);
-		sleep_ms(20);
+		vmm_sleep_ms(20);
 		waited += 20;
 	}
 	return r;
@@ -320,6 +310,25 @@ prepare(unsigned id, const struct vmm_qemu_conf *qc, const struct vmm_qemu_run *
 	return r;
 }
 
+/* prepare(), then the vm-state-size of existing snapshot @name (0: disks only). */
+static int
+prepare_existing(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
+		 const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
+		 const char *name, struct disks *dk, bool *ret_live, int64_t *ret_vmstate,
+		 vmm_error_t *err)
+{
+	json_object *snaps = NULL;
+	int r;
+
+	r = prepare(id, qc, run, name, dk, ret_live, err);
+	if (r == 0)
+		r = snapshots_of(ctx, id, dk, storage, run, *ret_live, &snaps, err);
+	if (r == 0)
+		r = find_snapshot(snaps, id, name, ret_vmstate, err);
+	json_object_put(snaps);
+	return r;
+}
+
 int
 vmm_qemu_snap_create(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc,
 		     const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
@@ -383,18 +392,12 @@ vmm_qemu_snap_rollback(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *
 		       const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
 		       const char *name, vmm_error_t *err)
 {
-	json_object *snaps = NULL;
 	struct disks dk;
 	int64_t vmstate = 0;
 	bool live;
 	int r;
 
-	r = prepare(id, qc, run, name, &dk, &live, err);
-	if (r == 0)
-		r = snapshots_of(ctx, id, &dk, storage, run, live, &snaps, err);
-	if (r == 0)
-		r = find_snapshot(snaps, id, name, &vmstate, err);
-	json_object_put(snaps);
+	r = prepare_existing(ctx, id, qc, storage, run, name, &dk, &live, &vmstate, err);
 	if (r < 0)
 		return r;
 	if (vmstate > 0) {
@@ -426,19 +429,14 @@ vmm_qemu_snap_delete(vmm_ctx_t *ctx, unsigned id, const struct vmm_qemu_conf *qc
 		     const vmm_storage_cfg_t *storage, const struct vmm_qemu_run *run,
 		     const char *name, vmm_error_t *err)
 {
-	json_object *snaps = NULL, *args;
 	vmm_qmp_t *qmp = NULL;
+	json_object *args;
 	struct disks dk;
 	int64_t size;
 	bool live;
 	int r;
 
-	r = prepare(id, qc, run, name, &dk, &live, err);
-	if (r == 0)
-		r = snapshots_of(ctx, id, &dk, storage, run, live, &snaps, err);
-	if (r == 0)
-		r = find_snapshot(snaps, id, name, &size, err);
-	json_object_put(snaps);
+	r = prepare_existing(ctx, id, qc, storage, run, name, &dk, &live, &size, err);
 	if (r < 0)
 		return r;
 	if (!live)

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmm-bridge/vmm-int.h"
@@ -161,21 +160,14 @@ qemu_create(vmm_ctx_t *ctx, unsigned id, const char *text, vmm_error_t *err)
 {
 	struct loaded *g = calloc(1, sizeof(*g));
 	bool allocated[VMM_QEMU_MAX_DISKS] = { false };
-	char node[64], *out = NULL, dir[PATH_MAX];
+	char *out = NULL;
 	int r;
 
 	if (!g)
 		return vmm_err(err, -ENOMEM, "out of memory");
-	if (vmm_guest_locate(ctx, id, node, sizeof(node), NULL, NULL) == 0) {
-		r = vmm_err(err, -EEXIST, "guest %u already exists on node '%s'", id, node);
-		goto free_g;
-	}
-	if (vmm_guest_conf_path(ctx, &vmm_backend_qemu, id, g->path, sizeof(g->path)) < 0 ||
-	    vmm_ctx_conf_dir(ctx, vmm_ctx_node(ctx), "qemu", dir, sizeof(dir)) < 0) {
-		r = vmm_err(err, -ENAMETOOLONG, "config root too long");
-		goto free_g;
-	}
-	r = parse_text(ctx, g->path, text, true, &g->qc, &g->storage, err);
+	r = vmm_ctx_new_conf(ctx, &vmm_backend_qemu, id, g->path, sizeof(g->path), err);
+	if (r == 0)
+		r = parse_text(ctx, g->path, text, true, &g->qc, &g->storage, err);
 	if (r < 0)
 		goto free_g;
 	r = allocate(ctx, id, g->storage, &g->qc, allocated, err);
@@ -186,12 +178,7 @@ qemu_create(vmm_ctx_t *ctx, unsigned id, const char *text, vmm_error_t *err)
 		r = vmm_err(err, r, "out of memory");
 		goto free_volumes;
 	}
-	r = vmm_mkdir_p(dir);
-	if (r < 0) {
-		r = vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-		goto free_volumes;
-	}
-	r = vmm_file_write(g->path, out, true, err);
+	r = vmm_file_create(g->path, out, err);
 	if (r == 0)
 		goto free_g;
 free_volumes:
@@ -220,7 +207,7 @@ with_guest(vmm_ctx_t *ctx, unsigned id,
 	}
 	r = vmm_qemu_run_paths(ctx, id, run, err);
 	if (r == 0)
-		r = vmm_qemu_lock(run, &fd, err);
+		r = vmm_file_lock(run->dir, run->lock, &fd, err);
 	if (r < 0)
 		goto out;
 	r = load(ctx, id, g, err);
@@ -382,14 +369,12 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 	const struct vmm_storage_plugin *plugin;
 	const struct vmm_storage *st;
 	struct vmm_status status;
-	char dir[PATH_MAX], dest[PATH_MAX + 32];
-	struct stat sb;
+	char dest[PATH_MAX + 32];
 	int r;
 
-	if (!strcmp(target, vmm_ctx_node(ctx)))
-		return vmm_err(err, -EINVAL, "guest %u is already on node '%s'", id, target);
-	if (vmm_ctx_conf_dir(ctx, target, "", dir, sizeof(dir)) < 0 || stat(dir, &sb) < 0)
-		return vmm_err(err, -ENOENT, "node '%s' does not exist (no %s)", target, dir);
+	r = vmm_ctx_check_target(ctx, "guest", id, target, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < g->qc.ndisks; i++) {
 		const struct vmm_qemu_disk *d = &g->qc.disks[i];
 
@@ -404,12 +389,9 @@ do_migrate(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_
 			return vmm_err_prefix(err, r, "guest %u cannot move to node '%s'", id,
 					      target);
 	}
-	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "qemu");
-	r = vmm_mkdir_p(dir);
-	if (r < 0)
-		return vmm_err(err, r, "mkdir %s: %s", dir, strerror(-r));
-	snprintf(dest, sizeof(dest), "%s/%u.conf", dir, id);
-	r = vmm_qemu_status_run(run, id, &status, err);
+	r = vmm_ctx_target_conf(ctx, &vmm_backend_qemu, id, target, dest, sizeof(dest), err);
+	if (r == 0)
+		r = vmm_qemu_status_run(run, id, &status, err);
 	if (r < 0)
 		return r;
 	if (status.state != VMM_STATE_STOPPED && !(m->flags & VMM_MIGRATE_ONLINE))
@@ -431,76 +413,64 @@ qemu_migrate(vmm_ctx_t *ctx, unsigned id, const char *target, unsigned flags, vm
 	return with_guest(ctx, id, do_migrate, &m, err);
 }
 
+/* One snapshot operation and its arguments, run under the guest's lock. */
 struct snap_arg {
+	enum { SNAP_CREATE, SNAP_ROLLBACK, SNAP_DELETE, SNAP_LIST } op;
 	const char *name;
 	unsigned flags;
 	char ***ret_names;
 };
 
 static int
-do_snapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	    const void *arg, vmm_error_t *err)
+do_snap(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
+	const void *arg, vmm_error_t *err)
 {
 	const struct snap_arg *s = arg;
 
-	return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
-				    s->flags & VMM_SNAPSHOT_VMSTATE, err);
+	switch (s->op) {
+	case SNAP_CREATE:
+		return vmm_qemu_snap_create(ctx, id, &g->qc, g->storage, run, s->name,
+					    s->flags & VMM_SNAPSHOT_VMSTATE, err);
+	case SNAP_ROLLBACK:
+		return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run, s->name, err);
+	case SNAP_DELETE:
+		return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run, s->name, err);
+	case SNAP_LIST:
+		break;
+	}
+	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run, s->ret_names, err);
 }
 
 static int
 qemu_snapshot(vmm_ctx_t *ctx, unsigned id, const char *name, unsigned flags, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name, .flags = flags };
+	struct snap_arg s = { .op = SNAP_CREATE, .name = name, .flags = flags };
 
-	return with_guest(ctx, id, do_snapshot, &s, err);
-}
-
-static int
-do_rollback(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	    const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_rollback(ctx, id, &g->qc, g->storage, run,
-				      ((const struct snap_arg *)arg)->name, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_rollback(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name };
+	struct snap_arg s = { .op = SNAP_ROLLBACK, .name = name };
 
-	return with_guest(ctx, id, do_rollback, &s, err);
-}
-
-static int
-do_delsnapshot(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-	       const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_delete(ctx, id, &g->qc, g->storage, run,
-				    ((const struct snap_arg *)arg)->name, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_delsnapshot(vmm_ctx_t *ctx, unsigned id, const char *name, vmm_error_t *err)
 {
-	struct snap_arg s = { .name = name };
+	struct snap_arg s = { .op = SNAP_DELETE, .name = name };
 
-	return with_guest(ctx, id, do_delsnapshot, &s, err);
-}
-
-static int
-do_listsnapshots(vmm_ctx_t *ctx, unsigned id, struct loaded *g, const struct vmm_qemu_run *run,
-		 const void *arg, vmm_error_t *err)
-{
-	return vmm_qemu_snap_list(ctx, id, &g->qc, g->storage, run,
-				  ((const struct snap_arg *)arg)->ret_names, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int
 qemu_listsnapshots(vmm_ctx_t *ctx, unsigned id, char ***ret_names, vmm_error_t *err)
 {
-	struct snap_arg s = { .ret_names = ret_names };
+	struct snap_arg s = { .op = SNAP_LIST, .ret_names = ret_names };
 
-	return with_guest(ctx, id, do_listsnapshots, &s, err);
+	return with_guest(ctx, id, do_snap, &s, err);
 }
 
 static int

@@ -57,8 +57,17 @@ int vmm_file_read(const char *path, char **ret_text, vmm_error_t *err);
  */
 int vmm_file_write(const char *path, const char *text, bool exclusive, vmm_error_t *err);
 
+/* A new config file: make @path's directory, then vmm_file_write(exclusive). */
+int vmm_file_create(const char *path, const char *text, vmm_error_t *err);
+
 /* mkdir -p with mode 0755. */
 int vmm_mkdir_p(const char *path);
+
+/*
+ * Make @dir, then take a blocking exclusive flock on file @lock (created
+ * when missing): a guest's operation lock.  Close *ret_fd to release.
+ */
+int vmm_file_lock(const char *dir, const char *lock, int *ret_fd, vmm_error_t *err);
 
 /* ---- sizes (size.c) ---- */
 
@@ -134,6 +143,28 @@ int vmm_ctx_conf_dir(vmm_ctx_t *ctx, const char *node, const char *conf_dir, cha
 int vmm_ctx_local_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
 		       char *buf, size_t size, vmm_error_t *err);
 
+/*
+ * Before creating guest @id with @backend: -EEXIST (naming the node) when a
+ * guest with that id exists on any node, else its config path on this node
+ * into @buf; -ENAMETOOLONG.
+ */
+int vmm_ctx_new_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+		     char *buf, size_t size, vmm_error_t *err);
+
+/*
+ * Whether @what ("guest", ...) @id may move to @node: -EINVAL when @node
+ * is this node, -ENOENT when it has no directory under <root>/nodes.
+ */
+int vmm_ctx_check_target(vmm_ctx_t *ctx, const char *what, unsigned id, const char *node,
+			 vmm_error_t *err);
+
+/*
+ * Where guest @id's config goes when it moves to @node: make @backend's
+ * config directory there and put the config path into @buf.
+ */
+int vmm_ctx_target_conf(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned id,
+			const char *node, char *buf, size_t size, vmm_error_t *err);
+
 /* The ids of @backend's guests on this node, ascending. */
 int vmm_ctx_list(vmm_ctx_t *ctx, const struct vmm_backend *backend, unsigned **ret_ids,
 		 size_t *ret_count, vmm_error_t *err);
@@ -162,6 +193,9 @@ int vmm_proc_run(char *const argv[], char *out, size_t size);
  * exit status or -errno as vmm_proc_run.
  */
 int vmm_proc_capture(char *const argv[], char **ret_out, char *errbuf, size_t errsize);
+
+/* Sleep @ms milliseconds, on through signals: the pause between two polls. */
+void vmm_sleep_ms(long ms);
 
 /* ---- volumes (volume.c) ---- */
 
@@ -349,9 +383,6 @@ struct vmm_qemu_run {
 int vmm_qemu_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_qemu_run *ret,
 		       vmm_error_t *err);
 
-/* Take the guest's operation lock (blocking); close *ret_fd to release. */
-int vmm_qemu_lock(const struct vmm_qemu_run *run, int *ret_fd, vmm_error_t *err);
-
 /* The guest's state from QEMU itself (QMP query-status). */
 int vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_status *ret,
 			vmm_error_t *err);
@@ -456,9 +487,6 @@ struct vmm_lxc_run {
 };
 
 int vmm_lxc_run_paths(vmm_ctx_t *ctx, unsigned id, struct vmm_lxc_run *ret, vmm_error_t *err);
-
-/* Take the container's operation lock (blocking); close *ret_fd to release. */
-int vmm_lxc_lock(const struct vmm_lxc_run *run, int *ret_fd, vmm_error_t *err);
 
 /* The state from LXC itself (its monitor's command socket). */
 int vmm_lxc_status_run(const struct vmm_lxc_run *run, struct vmm_status *ret, vmm_error_t *err);
