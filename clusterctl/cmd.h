@@ -22,9 +22,6 @@ int ctl_parse_uint(const char *opt, const char *arg, unsigned lo, unsigned hi, u
 /* 1-15 characters of A-Z a-z 0-9 '-'. */
 bool ctl_valid_cluster_name(const char *name);
 
-/* 256 random bytes into DIR/authkey, 0400. */
-int ctl_write_authkey(const char *corosync_dir);
-
 /* corosync (waiting until it answers), clusterd and cluster-joind through the hook. */
 int ctl_start_services(const struct ctl_paths *p);
 

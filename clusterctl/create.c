@@ -122,8 +122,8 @@ parse(int argc, char **argv, struct create_args *a)
 	return 0;
 }
 
-int
-ctl_write_authkey(const char *corosync_dir)
+static int
+write_authkey(const char *corosync_dir)
 {
 	unsigned char key[AUTHKEY_BYTES];
 	int r;
@@ -139,7 +139,6 @@ ctl_write_authkey(const char *corosync_dir)
 static int
 write_node_pki(const char *pki, const char *node, EVP_PKEY *ca_key, X509 *ca_cert)
 {
-	char path[PATH_MAX];
 	EVP_PKEY *key = NULL;
 	X509_REQ *csr = NULL;
 	X509 *cert = NULL;
@@ -150,15 +149,8 @@ write_node_pki(const char *pki, const char *node, EVP_PKEY *ca_key, X509 *ca_cer
 		r = ctl_pki_make_csr(key, node, &csr);
 	if (r == 0)
 		r = ctl_pki_sign(ca_key, ca_cert, csr, node, &cert);
-	ctl_path(path, sizeof(path), pki, "node.key");
 	if (r == 0)
-		r = ctl_pki_write_key(path, key);
-	ctl_path(path, sizeof(path), pki, "node.crt");
-	if (r == 0)
-		r = ctl_pki_write_cert(path, cert);
-	ctl_path(path, sizeof(path), pki, "ca.crt");
-	if (r == 0)
-		r = ctl_pki_write_cert(path, ca_cert);
+		r = ctl_pki_install_node(pki, key, cert, ca_cert);
 	X509_free(cert);
 	X509_REQ_free(csr);
 	EVP_PKEY_free(key);
@@ -169,14 +161,13 @@ write_node_pki(const char *pki, const char *node, EVP_PKEY *ca_key, X509 *ca_cer
 static int
 publish(const struct ctl_paths *p, const char *conf, EVP_PKEY *ca_key)
 {
-	char priv[PATH_MAX], path[PATH_MAX];
+	char priv[PATH_MAX];
 	int r;
 
 	ctl_path(priv, sizeof(priv), p->mount, "priv");
 	if (mkdir(priv, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	ctl_path(path, sizeof(path), priv, "ca.key");
-	r = ctl_pki_write_key(path, ca_key);
+	r = ctl_pki_write_key(priv, "ca.key", ca_key);
 	if (r == 0)
 		r = ctl_write_file(p->mount, "corosync.conf", conf, strlen(conf), 0644);
 	return r;
@@ -213,11 +204,10 @@ create(const struct create_args *a, const char *node)
 	X509 *ca_cert = NULL;
 	int r;
 
-	ctl_path(pki, sizeof(pki), a->paths.state_dir, "pki");
-	if ((mkdir(a->paths.state_dir, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(pki, 0700) < 0 && errno != EEXIST)) {
-		fprintf(stderr, "clusterctl: cannot create '%s': %s\n", pki, strerror(errno));
-		return -errno;
+	r = ctl_node_make_pki_dir(&a->paths, pki, sizeof(pki));
+	if (r < 0) {
+		fprintf(stderr, "clusterctl: cannot create '%s': %s\n", pki, strerror(-r));
+		return r;
 	}
 	r = ctl_cconf_render(&cp, &conf);
 	if (r == 0)
@@ -225,7 +215,7 @@ create(const struct create_args *a, const char *node)
 	if (r == 0)
 		r = write_node_pki(pki, node, ca_key, ca_cert);
 	if (r == 0)
-		r = ctl_write_authkey(a->paths.corosync_dir);
+		r = write_authkey(a->paths.corosync_dir);
 	if (r == 0)
 		r = ctl_write_file(a->paths.corosync_dir, "corosync.conf", conf, strlen(conf),
 		                   0644);

@@ -276,7 +276,7 @@ install(const struct ctl_paths *p, EVP_PKEY *key, json_object *ans)
 	const char *authkey = ctl_json_str(ans, "authkey"),
 	           *conf = ctl_json_str(ans, "corosync_conf"),
 	           *ca_pem = ctl_json_str(ans, "ca_cert"), *cert_pem = ctl_json_str(ans, "cert");
-	char pki[PATH_MAX], path[PATH_MAX];
+	char pki[PATH_MAX];
 	X509 *ca = NULL, *cert = NULL;
 	int r;
 
@@ -285,20 +285,9 @@ install(const struct ctl_paths *p, EVP_PKEY *key, json_object *ans)
 		X509_free(ca);
 		return -EPROTO;
 	}
-	snprintf(pki, sizeof(pki), "%s/pki", p->state_dir);
-	r = (mkdir(p->state_dir, 0700) < 0 && errno != EEXIST) ||
-	            (mkdir(pki, 0700) < 0 && errno != EEXIST)
-	        ? -errno
-	        : 0;
-	ctl_path(path, sizeof(path), pki, "node.key");
+	r = ctl_node_make_pki_dir(p, pki, sizeof(pki));
 	if (r == 0)
-		r = ctl_pki_write_key(path, key);
-	ctl_path(path, sizeof(path), pki, "node.crt");
-	if (r == 0)
-		r = ctl_pki_write_cert(path, cert);
-	ctl_path(path, sizeof(path), pki, "ca.crt");
-	if (r == 0)
-		r = ctl_pki_write_cert(path, ca);
+		r = ctl_pki_install_node(pki, key, cert, ca);
 	if (r == 0)
 		r = install_authkey(p->corosync_dir, authkey);
 	if (r == 0)

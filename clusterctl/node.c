@@ -1,8 +1,8 @@
 /*
  * node.c - this node's files and services for clusterctl: path options,
  * the "already in a cluster" check, the start hook (systemd on a real
- * host, the lab's own command in the lab) and waiting for corosync and
- * the tree.
+ * host, the lab's own command in the lab), waiting for corosync and the
+ * tree, and the directory for this node's key and certificates.
  */
 #include <config.h>
 
@@ -295,5 +295,15 @@ ctl_read_file(const char *path, char **ret_text, size_t *ret_len)
 	*ret_text = buf;
 	if (ret_len)
 		*ret_len = len;
+	return 0;
+}
+
+int
+ctl_node_make_pki_dir(const struct ctl_paths *p, char *pki, size_t size)
+{
+	ctl_path(pki, size, p->state_dir, "pki");
+	if ((mkdir(p->state_dir, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(pki, 0700) < 0 && errno != EEXIST))
+		return -errno;
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * node.h - this node's side of forming a cluster: where its files live
  * (every directory an option), whether it already has a cluster config,
- * starting the services through the start hook, and waiting for corosync
- * and the tree.
+ * making its pki directory, starting the services through the start hook,
+ * and waiting for corosync and the tree.
  */
 #ifndef CLUSTERHA_CLUSTERCTL_NODE_H
 #define CLUSTERHA_CLUSTERCTL_NODE_H
@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct ctl_paths {
 	const char *corosync_dir; /* authkey, corosync.conf */
@@ -74,5 +75,11 @@ int ctl_write_file(const char *dir, const char *name, const void *data, size_t l
 
 /* Read a whole file (at most 1 MiB) into a new NUL-terminated string. */
 int ctl_read_file(const char *path, char **ret_text, size_t *ret_len);
+
+/*
+ * Create STATE_DIR and STATE_DIR/pki (0700) where missing.  The pki path
+ * goes into @pki of @size also on failure, for the message.
+ */
+int ctl_node_make_pki_dir(const struct ctl_paths *p, char *pki, size_t size);
 
 #endif /* CLUSTERHA_CLUSTERCTL_NODE_H */

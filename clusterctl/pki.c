@@ -6,12 +6,9 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
@@ -19,6 +16,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "clusterctl/node.h"
 #include "clusterctl/pki.h"
 
 #define VALID_DAYS 3650
@@ -83,6 +81,50 @@ fail:
 	return NULL;
 }
 
+/* What makes a certificate a CA's or a node's. */
+struct cert_profile {
+	const char *basic_constraints;
+	int usage_nid;
+	const char *usage;
+};
+
+static const struct cert_profile ca_profile = {"critical,CA:TRUE", NID_key_usage,
+                                               "critical,keyCertSign,cRLSign"};
+static const struct cert_profile node_profile = {"critical,CA:FALSE", NID_ext_key_usage,
+                                                 "serverAuth,clientAuth"};
+
+/*
+ * A certificate for @cn and @pub with @profile, issued by @issuer (NULL:
+ * by itself) and signed with @sign_key.
+ */
+static int
+issue_cert(const char *cn, EVP_PKEY *pub, X509 *issuer, EVP_PKEY *sign_key,
+           const struct cert_profile *profile, X509 **ret_cert)
+{
+	X509 *c = new_cert();
+	int r = c ? 0 : -ENOMEM;
+
+	if (!issuer)
+		issuer = c;
+	if (r == 0)
+		r = set_cn(X509_get_subject_name(c), cn);
+	if (r == 0 && (X509_set_issuer_name(c, X509_get_subject_name(issuer)) != 1 ||
+	               X509_set_pubkey(c, pub) != 1))
+		r = -ENOMEM;
+	if (r == 0)
+		r = add_ext(c, issuer, NID_basic_constraints, profile->basic_constraints);
+	if (r == 0)
+		r = add_ext(c, issuer, profile->usage_nid, profile->usage);
+	if (r == 0 && X509_sign(c, sign_key, EVP_sha256()) <= 0)
+		r = -EIO;
+	if (r < 0) {
+		X509_free(c);
+		return r;
+	}
+	*ret_cert = c;
+	return 0;
+}
+
 int
 ctl_pki_make_ca(const char *name, EVP_PKEY **ret_key, X509 **ret_cert)
 {
@@ -95,22 +137,8 @@ ctl_pki_make_ca(const char *name, EVP_PKEY **ret_key, X509 **ret_cert)
 	r = ctl_pki_new_key(&key);
 	if (r < 0)
 		return r;
-	c = new_cert();
-	r = c ? 0 : -ENOMEM;
-	if (r == 0)
-		r = set_cn(X509_get_subject_name(c), cn);
-	if (r == 0 && X509_set_issuer_name(c, X509_get_subject_name(c)) != 1)
-		r = -ENOMEM;
-	if (r == 0 && X509_set_pubkey(c, key) != 1)
-		r = -ENOMEM;
-	if (r == 0)
-		r = add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE");
-	if (r == 0)
-		r = add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign");
-	if (r == 0 && X509_sign(c, key, EVP_sha256()) <= 0)
-		r = -EIO;
+	r = issue_cert(cn, key, NULL, key, &ca_profile, &c);
 	if (r < 0) {
-		X509_free(c);
 		EVP_PKEY_free(key);
 		return r;
 	}
@@ -142,31 +170,11 @@ int
 ctl_pki_sign(EVP_PKEY *ca_key, X509 *ca_cert, X509_REQ *csr, const char *cn, X509 **ret_cert)
 {
 	EVP_PKEY *pub = X509_REQ_get0_pubkey(csr);
-	X509 *c;
-	int r;
 
 	/* The requester must hold the key it asks a certificate for. */
 	if (!pub || X509_REQ_verify(csr, pub) != 1)
 		return -EBADMSG;
-	c = new_cert();
-	r = c ? 0 : -ENOMEM;
-	if (r == 0)
-		r = set_cn(X509_get_subject_name(c), cn);
-	if (r == 0 && (X509_set_issuer_name(c, X509_get_subject_name(ca_cert)) != 1 ||
-	               X509_set_pubkey(c, pub) != 1))
-		r = -ENOMEM;
-	if (r == 0)
-		r = add_ext(c, ca_cert, NID_basic_constraints, "critical,CA:FALSE");
-	if (r == 0)
-		r = add_ext(c, ca_cert, NID_ext_key_usage, "serverAuth,clientAuth");
-	if (r == 0 && X509_sign(c, ca_key, EVP_sha256()) <= 0)
-		r = -EIO;
-	if (r < 0) {
-		X509_free(c);
-		return r;
-	}
-	*ret_cert = c;
-	return 0;
+	return issue_cert(cn, pub, ca_cert, ca_key, &node_profile, ret_cert);
 }
 
 int
@@ -180,40 +188,6 @@ ctl_pki_fingerprint(X509 *cert, char hex[CTL_PKI_FP_LEN + 1])
 	for (unsigned i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return 0;
-}
-
-/* Write what @fn puts into a memory BIO to @path with @mode, atomically. */
-static int
-write_pem(const char *path, mode_t mode, int (*fn)(BIO *, void *), void *obj)
-{
-	char tmp[4096], *data;
-	BIO *b = BIO_new(BIO_s_mem());
-	long len;
-	int fd, r = 0;
-
-	if (!b)
-		return -ENOMEM;
-	if (fn(b, obj) != 1) {
-		BIO_free(b);
-		return -EIO;
-	}
-	len = BIO_get_mem_data(b, &data);
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		r = -errno;
-	} else {
-		if (fchmod(fd, mode) < 0 || write(fd, data, (size_t)len) != len || fsync(fd) < 0)
-			r = errno ? -errno : -EIO;
-		if (close(fd) < 0 && r == 0)
-			r = -errno;
-		if (r == 0 && rename(tmp, path) < 0)
-			r = -errno;
-		if (r < 0)
-			(void)unlink(tmp);
-	}
-	BIO_free(b);
-	return r;
 }
 
 static int
@@ -234,16 +208,67 @@ csr_out(BIO *b, void *csr)
 	return PEM_write_bio_X509_REQ(b, csr);
 }
 
-int
-ctl_pki_write_key(const char *path, EVP_PKEY *key)
+/* What @fn writes of @obj as PEM, as a new string. */
+static int
+to_string(int (*fn)(BIO *, void *), void *obj, char **ret_pem)
 {
-	return write_pem(path, 0600, key_out, key);
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *out;
+	long len;
+
+	if (!b)
+		return -ENOMEM;
+	if (fn(b, obj) != 1) {
+		BIO_free(b);
+		return -EIO;
+	}
+	len = BIO_get_mem_data(b, &data);
+	out = strndup(data, (size_t)len);
+	BIO_free(b);
+	if (!out)
+		return -ENOMEM;
+	*ret_pem = out;
+	return 0;
+}
+
+/* Write what @fn writes of @obj as PEM to DIR/NAME with @mode, atomically. */
+static int
+write_pem(const char *dir, const char *name, int mode, int (*fn)(BIO *, void *), void *obj)
+{
+	char *pem = NULL;
+	int r = to_string(fn, obj, &pem);
+
+	if (r == 0)
+		r = ctl_write_file(dir, name, pem, strlen(pem), mode);
+	/* A key's PEM is as secret as the key. */
+	if (pem)
+		OPENSSL_cleanse(pem, strlen(pem));
+	free(pem);
+	return r;
 }
 
 int
-ctl_pki_write_cert(const char *path, X509 *cert)
+ctl_pki_write_key(const char *dir, const char *name, EVP_PKEY *key)
 {
-	return write_pem(path, 0644, cert_out, cert);
+	return write_pem(dir, name, 0600, key_out, key);
+}
+
+int
+ctl_pki_write_cert(const char *dir, const char *name, X509 *cert)
+{
+	return write_pem(dir, name, 0644, cert_out, cert);
+}
+
+int
+ctl_pki_install_node(const char *dir, EVP_PKEY *key, X509 *cert, X509 *ca_cert)
+{
+	int r = ctl_pki_write_key(dir, "node.key", key);
+
+	if (r == 0)
+		r = ctl_pki_write_cert(dir, "node.crt", cert);
+	if (r == 0)
+		r = ctl_pki_write_cert(dir, "ca.crt", ca_cert);
+	return r;
 }
 
 int
@@ -265,39 +290,13 @@ ctl_pki_read_key(const char *path, EVP_PKEY **ret_key)
 int
 ctl_pki_read_cert(const char *path, X509 **ret_cert)
 {
-	FILE *f = fopen(path, "re");
-	X509 *c;
+	char *pem = NULL;
+	int r = ctl_read_file(path, &pem, NULL);
 
-	if (!f)
-		return -errno;
-	c = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	if (!c)
-		return -EBADMSG;
-	*ret_cert = c;
-	return 0;
-}
-
-static int
-to_string(int (*fn)(BIO *, void *), void *obj, char **ret_pem)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *out;
-	long len;
-
-	if (!b)
-		return -ENOMEM;
-	if (fn(b, obj) != 1) {
-		BIO_free(b);
-		return -EIO;
-	}
-	len = BIO_get_mem_data(b, &data);
-	out = strndup(data, (size_t)len);
-	BIO_free(b);
-	if (!out)
-		return -ENOMEM;
-	*ret_pem = out;
-	return 0;
+	if (r == 0)
+		r = ctl_pki_cert_from_pem(pem, ret_cert);
+	free(pem);
+	return r;
 }
 
 int

@@ -29,11 +29,14 @@ int ctl_pki_sign(EVP_PKEY *ca_key, X509 *ca_cert, X509_REQ *csr, const char *cn,
 /* SHA-256 of the DER certificate, lower-case hex, into @hex (65 bytes). */
 int ctl_pki_fingerprint(X509 *cert, char hex[CTL_PKI_FP_LEN + 1]);
 
-/* PEM files: keys are written 0600, certificates 0644, atomically. */
-int ctl_pki_write_key(const char *path, EVP_PKEY *key);
-int ctl_pki_write_cert(const char *path, X509 *cert);
+/* PEM files: keys are written to DIR/NAME 0600, certificates 0644, atomically. */
+int ctl_pki_write_key(const char *dir, const char *name, EVP_PKEY *key);
+int ctl_pki_write_cert(const char *dir, const char *name, X509 *cert);
 int ctl_pki_read_key(const char *path, EVP_PKEY **ret_key);
 int ctl_pki_read_cert(const char *path, X509 **ret_cert);
+
+/* This node's @key and @cert and the cluster's @ca_cert into @dir: node.key, node.crt, ca.crt. */
+int ctl_pki_install_node(const char *dir, EVP_PKEY *key, X509 *cert, X509 *ca_cert);
 
 /* PEM strings (new, free()), and back. */
 int ctl_pki_cert_pem(X509 *cert, char **ret_pem);
