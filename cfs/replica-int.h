@@ -60,6 +60,13 @@ struct cfs_replica {
 	struct request_list sent;   /* multicast, not yet delivered back */
 	struct request_list done;   /* delivered, waiting for the commit */
 	struct request_list queued; /* waiting for the round to end */
+	/*
+	 * Changes delivered during a round, applied in their order when it
+	 * ends: the summaries, data and digest of a round then all describe
+	 * the trees as they were at the membership change.
+	 */
+	struct held_op *held;
+	size_t n_held, held_alloc;
 	struct member *members;
 	size_t n_members;
 	uint32_t source;   /* of the current round, 0 = none chosen yet */
@@ -80,6 +87,11 @@ int replica_batch_begin(struct cfs_replica *r);
 
 /* Send the changes queued during a round, or fail them when not writable. */
 void replica_release_queued(struct cfs_replica *r);
+
+/* Apply the changes delivered during a round, in order; forget them. */
+int replica_apply_held(struct cfs_replica *r);
+/* Forget them unapplied: the tree is not trusted any more. */
+void replica_drop_held(struct cfs_replica *r);
 
 /* lockseen.c: note a delivered change to the lock at @path. */
 void lock_seen_changed(struct cfs_replica *r, const char *path);

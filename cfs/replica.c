@@ -95,6 +95,7 @@ cfs_replica_free(cfs_replica_t *r)
 	request_list_finish(&r->sent, -ECANCELED);
 	request_list_finish(&r->done, -ECANCELED);
 	request_list_finish(&r->queued, -ECANCELED);
+	replica_drop_held(r);
 	sync_reset(r);
 	lock_seen_free(r);
 	cfs_clog_free(r->clog);
@@ -210,6 +211,69 @@ deliver_op(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
 	return 0;
 }
 
+/* A copy of a change delivered during a round. */
+struct held_op {
+	uint32_t nodeid;
+	void *msg;
+	size_t len;
+};
+
+/* Keep a well-formed change delivered during a round for its end. */
+static int
+hold_op(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
+{
+	struct cfs_op op;
+	int err = cfs_msg_decode(msg, len, &op);
+	struct held_op *h;
+
+	if (err < 0)
+		return err;
+	if (r->n_held == r->held_alloc) {
+		size_t alloc = r->held_alloc ? r->held_alloc * 2 : 16;
+		struct held_op *grown = realloc(r->held, alloc * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		r->held = grown;
+		r->held_alloc = alloc;
+	}
+	h = &r->held[r->n_held];
+	h->msg = malloc(len);
+	if (!h->msg)
+		return -ENOMEM;
+	memcpy(h->msg, msg, len);
+	h->len = len;
+	h->nodeid = nodeid;
+	r->n_held++;
+	return 0;
+}
+
+int
+replica_apply_held(struct cfs_replica *r)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < r->n_held; i++) {
+		/* Checked when held: only running out of memory fails here. */
+		int e = deliver_op(r, r->held[i].nodeid, r->held[i].msg, r->held[i].len);
+
+		if (e < 0 && err == 0)
+			err = e;
+	}
+	replica_drop_held(r);
+	return err;
+}
+
+void
+replica_drop_held(struct cfs_replica *r)
+{
+	for (size_t i = 0; i < r->n_held; i++)
+		free(r->held[i].msg);
+	free(r->held);
+	r->held = NULL;
+	r->n_held = r->held_alloc = 0;
+}
+
 int
 cfs_replica_deliver(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t len)
 {
@@ -220,7 +284,8 @@ cfs_replica_deliver(cfs_replica_t *r, uint32_t nodeid, const void *msg, size_t l
 	if (r->phase == PHASE_FAILED)
 		return -EUCLEAN;
 	if (cfs_msg_is_op((uint16_t)type))
-		return deliver_op(r, nodeid, msg, len);
+		return r->phase == PHASE_SYNCING ? hold_op(r, nodeid, msg, len)
+						 : deliver_op(r, nodeid, msg, len);
 	if (type == CFS_MSG_CLOG) {
 		struct cfs_clog_entry e;
 		int err = cfs_clog_decode(msg, len, &e);

@@ -122,9 +122,17 @@ int
 sync_start(struct cfs_replica *r, const uint32_t *members, size_t count)
 {
 	struct member *m = calloc(count ? count : 1, sizeof(*m));
+	int err;
 
 	if (!m)
 		return -ENOMEM;
+	/* A round cut short: what its members were delivered is applied
+	 * first, and the new round evens out any difference it makes. */
+	err = replica_apply_held(r);
+	if (err < 0) {
+		free(m);
+		return err;
+	}
 	sync_reset(r);
 	free(r->members);
 	r->members = m;
@@ -408,6 +416,9 @@ finish_round(struct cfs_replica *r)
 		if (err == 0)
 			r->eligible = true;
 	}
+	/* Delivered before anything queued here can be sent. */
+	if (err == 0)
+		err = replica_apply_held(r);
 	replica_release_queued(r);
 	return err;
 }
@@ -460,6 +471,7 @@ sync_deliver(struct cfs_replica *r, uint32_t nodeid, int type, const void *msg, 
 		err = rebuild_from_source(r, member_find(r, r->source), &end);
 		if (err < 0) {
 			r->phase = PHASE_FAILED;
+			replica_drop_held(r);
 			replica_release_queued(r);
 			return err;
 		}

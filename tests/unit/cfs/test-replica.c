@@ -444,6 +444,48 @@ test_writes_during_a_round_wait_for_its_end(void **state)
 	expect_identical(b);
 }
 
+/*
+ * A change its sender multicast before it saw a membership change is
+ * delivered after it, during the round: before the first summary, or
+ * between the summaries.  Every member applies it once the round has
+ * made their trees equal, and no member fails to rebuild the source's
+ * tree.  Without holding it, the source's digest and summary disagreed.
+ */
+static void
+test_change_delivered_during_a_round_applies_after_it(void **state)
+{
+	struct bus *b = *state;
+	uint32_t ids[3] = { 1, 2, 3 };
+	const char *text[2] = { "before the summaries", "between the summaries" };
+
+	assert_int_equal(do_write(&b->m[0], "/f", "old"), 0);
+	for (size_t round = 0; round < 2; round++) {
+		struct outcome o = { false, 0 };
+		struct cfs_op op = { .type = CFS_MSG_WRITE, .path = "/f", .data = text[round],
+				     .size = strlen(text[round]) };
+		/* Round 0: node 1 sends first.  Round 1: node 1 has summarised
+		 * when node 2 sends. */
+		struct member *sender = &b->m[round];
+
+		if (round == 1)
+			assert_int_equal(cfs_replica_membership(b->m[0].replica, ids, 3), 0);
+		assert_int_equal(cfs_replica_submit(sender->replica, &op, on_done, &o), 0);
+		for (size_t i = round; i < 3; i++)
+			assert_int_equal(cfs_replica_membership(b->m[i].replica, ids, 3), 0);
+		bus_run(b);
+		for (size_t i = 0; i < 3; i++) {
+			assert_false(cfs_replica_syncing(b->m[i].replica));
+			expect_content(&b->m[i], "/f", text[round]);
+		}
+		assert_true(o.called);
+		assert_int_equal(o.result, 0);
+		expect_identical(b);
+		/* Still one group that writes. */
+		assert_int_equal(do_write(&b->m[2], "/g", text[round]), 0);
+		expect_identical(b);
+	}
+}
+
 static void
 test_malformed_message_is_ignored_by_all(void **state)
 {
@@ -610,6 +652,7 @@ main(void)
 		T(test_only_differences_are_sent),
 		T(test_never_quorate_state_is_never_the_source),
 		T(test_writes_during_a_round_wait_for_its_end),
+		T(test_change_delivered_during_a_round_applies_after_it),
 		T(test_malformed_message_is_ignored_by_all),
 		T(test_lock_has_one_holder),
 		T(test_lock_age_runs_from_the_last_renewal),
