@@ -134,7 +134,12 @@ expect_same_tree() {
 			[[ $(tree_sums "$node") == "$ref" ]] || same=0
 		done
 		((same)) && break
-		((SECONDS < deadline)) || fail "trees differ: $first vs $*"
+		if ((SECONDS >= deadline)); then
+			for node in "$@"; do
+				diff <(echo "$ref") <(tree_sums "$node") | sed "s/^/$first vs $node: /" >&2
+			done
+			fail "trees differ: $first vs $*"
+		fi
 		sleep 0.2
 	done
 	echo "ok: $first $* hold identical trees ($(wc -l <<<"$ref") files)"
