@@ -62,8 +62,8 @@ struct cfs_replica {
 	struct request_list queued; /* waiting for the round to end */
 	/*
 	 * Changes delivered during a round, applied in their order when it
-	 * ends: the summaries, data and digest of a round then all describe
-	 * the trees as they were at the membership change.
+	 * ends: the summaries, data and digest of a round not cut short then
+	 * all describe the trees as they were at the membership change.
 	 */
 	struct held_op *held;
 	size_t n_held, held_alloc;
