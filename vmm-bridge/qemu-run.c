@@ -10,11 +10,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/pidfd.h>
 
 #include "vmm-bridge/vmm-int.h"
 
@@ -57,14 +59,42 @@ locked_pid(const struct vmm_qemu_run *run)
 	return pid;
 }
 
-/* Wait until no process holds the pid file; -ETIMEDOUT. */
+/*
+ * A pidfd on the QEMU holding the pid file's lock, or -1 when none holds
+ * it.  It is opened right after the lock named the pid, so it is that
+ * QEMU: a pid is not recycled within microseconds.
+ */
 static int
-wait_gone(const struct vmm_qemu_run *run, long timeout_ms)
+open_qemu(const struct vmm_qemu_run *run, pid_t *pid)
 {
-	for (long waited = 0; locked_pid(run); waited += 20) {
-		if (waited >= timeout_ms)
+	*pid = locked_pid(run);
+	return *pid ? pidfd_open(*pid, 0) : -1;
+}
+
+/*
+ * Wait until the QEMU of @pidfd has exited; -ETIMEDOUT.  Its pid file's
+ * lock is not enough: QEMU removes the pid file at exit and then goes on
+ * tearing down, its disk images still open.  Without a pidfd (the QEMU had
+ * gone already, or the kernel has none) the lock is all there is.
+ */
+static int
+wait_exit(const struct vmm_qemu_run *run, int pidfd, long timeout_ms)
+{
+	struct pollfd exited = { .fd = pidfd, .events = POLLIN };
+	int r;
+
+	if (pidfd >= 0) {
+		do
+			r = poll(&exited, 1, (int)timeout_ms);
+		while (r < 0 && errno == EINTR);
+		if (r == 0)
 			return -ETIMEDOUT;
-		vmm_sleep_ms(20);
+	} else {
+		for (long waited = 0; locked_pid(run); waited += 20) {
+			if (waited >= timeout_ms)
+				return -ETIMEDOUT;
+			vmm_sleep_ms(20);
+		}
 	}
 	/* A killed QEMU leaves its files behind. */
 	(void)unlink(run->pid);
@@ -119,30 +149,42 @@ vmm_qemu_status_run(const struct vmm_qemu_run *run, unsigned id, struct vmm_stat
 	return 0;
 }
 
-/* Stop the QEMU of @run now: QMP quit, and SIGKILL when QMP fails. */
-int
-vmm_qemu_kill(const struct vmm_qemu_run *run, unsigned id, vmm_error_t *err)
+/* Stop the QEMU of @pidfd (pid @pid) now: QMP quit, and SIGKILL when QMP fails. */
+static int
+kill_qemu(const struct vmm_qemu_run *run, unsigned id, pid_t pid, int pidfd,
+	  vmm_error_t *err)
 {
 	vmm_qmp_t *qmp = NULL;
-	pid_t pid = locked_pid(run);
 
 	if (!pid)
-		return wait_gone(run, 0);
+		return wait_exit(run, -1, 0);
 	if (vmm_qmp_connect(run->qmp, QMP_TIMEOUT_MS, &qmp, NULL) == 0 &&
 	    vmm_qmp_execute(qmp, "quit", NULL, NULL, NULL) == 0)
 		(void)vmm_qmp_wait_closed(qmp, QMP_TIMEOUT_MS);
 	vmm_qmp_free(qmp);
-	if (wait_gone(run, 1000) == 0)
+	if (wait_exit(run, pidfd, 1000) == 0)
 		return 0;
-	/* The pid is the live holder of QEMU's own pid file lock: ours. */
-	pid = locked_pid(run);
-	if (pid && kill(pid, SIGKILL) < 0 && errno != ESRCH)
+	/* The pidfd, or the live holder of QEMU's own pid file lock: ours. */
+	if (pidfd >= 0 ? pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH
+		       : kill(pid, SIGKILL) < 0 && errno != ESRCH)
 		return vmm_err(err, -errno, "guest %u: kill QEMU pid %d: %s", id, (int)pid,
 			       strerror(errno));
-	if (wait_gone(run, KILL_WAIT_MS) < 0)
+	if (wait_exit(run, pidfd, KILL_WAIT_MS) < 0)
 		return vmm_err(err, -ETIMEDOUT, "guest %u: QEMU pid %d does not die", id,
 			       (int)pid);
 	return 0;
+}
+
+int
+vmm_qemu_kill(const struct vmm_qemu_run *run, unsigned id, vmm_error_t *err)
+{
+	pid_t pid;
+	int pidfd = open_qemu(run, &pid);
+	int r = kill_qemu(run, id, pid, pidfd, err);
+
+	if (pidfd >= 0)
+		close(pidfd);
+	return r;
 }
 
 int
@@ -150,21 +192,27 @@ vmm_qemu_powerdown(const struct vmm_qemu_run *run, unsigned id, unsigned timeout
 		   vmm_error_t *err)
 {
 	vmm_qmp_t *qmp = NULL;
+	pid_t pid;
+	int pidfd = open_qemu(run, &pid);
 	int r;
 
-	if (!locked_pid(run))
+	if (!pid)
 		return 0;
 	r = vmm_qmp_connect(run->qmp, QMP_TIMEOUT_MS, &qmp, err);
 	if (r == 0)
 		r = vmm_qmp_execute(qmp, "system_powerdown", NULL, NULL, err);
 	/* QEMU serves one QMP client at a time: let go of it while waiting,
-	 * so status keeps answering.  QEMU exits when the guest powers off,
-	 * which releases its pid file lock. */
+	 * so status keeps answering.  QEMU exits when the guest powers off. */
 	vmm_qmp_free(qmp);
-	if (r == 0 && wait_gone(run, (long)timeout_ms) == 0)
-		return 0;
-	r = vmm_qemu_kill(run, id, err);
-	return r < 0 ? r : 1;
+	if (r < 0 || wait_exit(run, pidfd, (long)timeout_ms) < 0) {
+		/* 1: it took a hard stop. */
+		r = kill_qemu(run, id, pid, pidfd, err);
+		if (r == 0)
+			r = 1;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return r;
 }
 
 /* A kernel or initrd the node lacks: say so before QEMU does, by key. */
@@ -210,7 +258,7 @@ vmm_qemu_launch(vmm_ctx_t *ctx, const struct vmm_qemu_run *run, unsigned id,
 	r = vmm_proc_run(argv.v, out, sizeof(out));
 	vmm_argv_free(&argv);
 	if (r != 0) {
-		(void)wait_gone(run, 0);
+		(void)wait_exit(run, -1, 0);
 		return vmm_err(err, r < 0 ? r : -EIO, "guest %u: QEMU did not start: %s", id,
 			       r < 0 ? strerror(-r) : out);
 	}
