@@ -47,6 +47,7 @@ struct bus {
 	size_t data_messages; /* synchronisation DATA messages sent */
 	size_t data_bytes;
 	uint64_t clock_ns; /* one fake monotonic clock for all members */
+	uint64_t replicas_made;
 };
 
 static int
@@ -76,10 +77,18 @@ bus_now(void *ctx)
 	return ((struct member *)ctx)->bus->clock_ns;
 }
 
+/* Distinct for every replica created, as random numbers would be. */
+static uint64_t
+bus_random(void *ctx)
+{
+	return ++((struct member *)ctx)->bus->replicas_made << 32;
+}
+
 static void
 member_start(struct member *m)
 {
-	struct cfs_group_ops ops = { .send = bus_send, .now = bus_now, .ctx = m };
+	struct cfs_group_ops ops = { .send = bus_send, .now = bus_now, .random = bus_random,
+				     .ctx = m };
 
 	assert_int_equal(cfs_store_open(m->db, false, &m->store), 0);
 	assert_int_equal(cfs_replica_new(m->store, NULL, &ops, m->nodeid, &m->replica), 0);
