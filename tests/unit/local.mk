@@ -30,6 +30,8 @@ UNIT_CFS_TESTS = \
 	tests/unit/cfs/test-msg \
 	tests/unit/cfs/test-store \
 	tests/unit/cfs/test-replica \
+	tests/unit/cfs/test-sync \
+	tests/unit/cfs/test-syncmsg \
 	tests/unit/cfs/test-status-json \
 	tests/unit/cfs/test-clog
 
@@ -54,6 +56,10 @@ tests_unit_cfs_test_store_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_cfs_test_store_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_replica_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_replica_LDADD = $(UNIT_CFS_BUS_LDADD)
+tests_unit_cfs_test_sync_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_sync_LDADD = $(UNIT_CFS_BUS_LDADD)
+tests_unit_cfs_test_syncmsg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_syncmsg_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_status_json_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_cfs_test_status_json_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_clog_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
