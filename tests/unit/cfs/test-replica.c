@@ -265,6 +265,26 @@ test_malformed_message_is_ignored_by_all(void **state)
 	bus_expect_identical(b);
 }
 
+/* A peer still on the previous format version is refused, not misread. */
+static void
+test_previous_format_version_is_refused_by_all(void **state)
+{
+	struct bus *b = *state;
+	struct cfs_op op = { .type = CFS_MSG_MKDIR, .request = 1, .path = "/old" };
+	unsigned char *msg;
+	size_t len;
+
+	assert_int_equal(cfs_msg_encode(&op, (void **)&msg, &len), 0);
+	msg[4] = CFS_MSG_VERSION - 1;
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(cfs_replica_deliver(b->m[i].replica, 2, msg, len), -EPROTO);
+	free(msg);
+	assert_int_equal(cfs_tree_read(cfs_replica_tree(b->m[0].replica), "/old", NULL, 0, 0),
+			 -ENOENT);
+	assert_int_equal(bus_do_write(&b->m[1], "/still", "works"), 0);
+	bus_expect_identical(b);
+}
+
 static int
 lock_op(struct bus_member *m, enum cfs_msg_type type, const char *path, uint64_t expect)
 {
@@ -421,6 +441,7 @@ main(void)
 		T(test_writes_during_a_round_wait_for_its_end),
 		T(test_change_delivered_during_a_round_applies_after_it),
 		T(test_malformed_message_is_ignored_by_all),
+		T(test_previous_format_version_is_refused_by_all),
 		T(test_lock_has_one_holder),
 		T(test_lock_age_runs_from_the_last_renewal),
 		T(test_expired_lock_is_taken_unless_renewed_meanwhile),
