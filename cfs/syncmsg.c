@@ -51,13 +51,17 @@ read_head(struct wire_reader *r, const void *buf, size_t len, uint16_t *ret_type
 	  uint64_t *ret_epoch)
 {
 	struct wire_header hdr;
+	uint64_t epoch;
 	int err = wire_read_header(r, buf, len, &hdr);
 
 	if (err < 0)
 		return err;
-	*ret_epoch = wire_get_u64(r);
+	epoch = wire_get_u64(r);
+	if (r->bad || !sync_msg_is_sync(hdr.type))
+		return -EBADMSG;
 	*ret_type = hdr.type;
-	return r->bad || !sync_msg_is_sync(hdr.type) ? -EBADMSG : 0;
+	*ret_epoch = epoch;
+	return 0;
 }
 
 int
