@@ -246,7 +246,8 @@ enum cfs_msg_type {
 	CFS_MSG_CLOG = 32, /* a cluster log entry, not a tree change */
 };
 
-#define CFS_MSG_VERSION 1
+/* 2: synchronisation messages carry the epoch of their round. */
+#define CFS_MSG_VERSION 2
 
 /* A change as a member asks for it.  Pointers are borrowed. */
 struct cfs_op {
@@ -383,8 +384,10 @@ char *cfs_version_json(const cfs_tree_t *tree);
  *
  * Protocol assumptions (corosync CPG with agreed order gives them): every
  * member delivers the same messages and membership changes in the same
- * order, a member's own messages included, and a message sent after a
- * membership change is delivered after it, before the next one.
+ * order, a member's own messages included, each member's messages in the
+ * order it sent them, and a message sent after a member saw a membership
+ * change is delivered after it.  One sent before may be delivered after
+ * it, even after the next one.
  */
 typedef struct cfs_replica cfs_replica_t;
 
@@ -393,6 +396,8 @@ struct cfs_group_ops {
 	int (*send)(void *ctx, const void *msg, size_t len);
 	/* This node's monotonic clock in ns: lock ages are measured on it. */
 	uint64_t (*now)(void *ctx);
+	/* 64 random bits, asked once at creation (see cfs_replica_new()). */
+	uint64_t (*random)(void *ctx);
 	/*
 	 * May be NULL.  Told that the entry at @path may have changed: after a
 	 * delivered change was applied (only when it succeeded), @own when
@@ -409,7 +414,9 @@ typedef void (*cfs_done_fn)(void *ctx, int result);
 /*
  * Load the tree from @store (borrowed; it must outlive the replica) and
  * join as member @nodeid.  Starts read-only until the first membership and
- * quorum are known.  @ops is copied.
+ * quorum are known.  @ops is copied; its random() numbers the rounds this
+ * member leads, so that no two of its rounds share an epoch, even across
+ * restarts.
  */
 int cfs_replica_new(cfs_store_t *store, const struct cfs_limits *limits,
 		    const struct cfs_group_ops *ops, uint32_t nodeid,

@@ -61,14 +61,22 @@ struct cfs_replica {
 	struct request_list done;   /* delivered, waiting for the commit */
 	struct request_list queued; /* waiting for the round to end */
 	/*
-	 * Changes delivered during a round, applied in their order when it
-	 * ends: the summaries, data and digest of a round not cut short then
-	 * all describe the trees as they were at the membership change.
+	 * Changes delivered during a round, applied in their order when the
+	 * leader's START is delivered (then every member summarises its tree
+	 * at the same point of the order) and when the round ends.
 	 */
 	struct held_op *held;
 	size_t n_held, held_alloc;
 	struct member *members;
 	size_t n_members;
+	/*
+	 * Epoch of the next round this member leads: seeded at random and
+	 * counted up, so that a message of an earlier round of this leader,
+	 * or of one before its restart, never passes for the current one.
+	 */
+	uint64_t next_epoch;
+	bool started;      /* the leader's START of the current round arrived */
+	uint64_t epoch;    /* of the current round, once started */
 	uint32_t source;   /* of the current round, 0 = none chosen yet */
 	qb_map_t *received; /* inode (decimal) -> struct received_record */
 	struct lock_seen *locks;
@@ -97,8 +105,8 @@ void replica_drop_held(struct cfs_replica *r);
 void lock_seen_changed(struct cfs_replica *r, const char *path);
 void lock_seen_free(struct cfs_replica *r);
 
-/* sync.c */
-int sync_start(struct cfs_replica *r, const uint32_t *members, size_t count);
+/* sync.c: the group's members changed; a new round waits for its START. */
+int sync_membership(struct cfs_replica *r, const uint32_t *members, size_t count);
 int sync_deliver(struct cfs_replica *r, uint32_t nodeid, int type, const void *msg,
 		 size_t len);
 void sync_reset(struct cfs_replica *r);

@@ -69,6 +69,7 @@ cfs_replica_new(cfs_store_t *store, const struct cfs_limits *limits,
 	r->ops = *ops;
 	r->nodeid = nodeid;
 	r->next_request = 1;
+	r->next_epoch = ops->random(ops->ctx);
 	r->limits = limits ? *limits
 			   : (struct cfs_limits){ CFS_DEFAULT_MAX_FILE_SIZE,
 						  CFS_DEFAULT_MAX_TOTAL_SIZE,
@@ -321,7 +322,7 @@ cfs_replica_membership(cfs_replica_t *r, const uint32_t *members, size_t count)
 {
 	if (r->phase == PHASE_FAILED)
 		return -EUCLEAN;
-	return sync_start(r, members, count);
+	return sync_membership(r, members, count);
 }
 
 int

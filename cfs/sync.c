@@ -1,13 +1,24 @@
 /*
  * sync.c - bring all members to one tree after a membership change.
  *
- * Every member multicasts a summary of its tree.  Once all summaries are
- * delivered, every member picks the same source: among members whose tree
- * comes from a quorate partition, the highest version, then the lowest
- * node id.  The source multicasts only the entries some member lacks, then
- * its digest; each member rebuilds the source's tree from its own matching
- * entries plus those, checks the digest and stores the result.  A member
- * that cannot reproduce the source's tree stops serving writes.
+ * The leader of the new membership (the lowest node id) multicasts START
+ * with an epoch it never used before.  On its delivery every member
+ * applies the changes delivered so far and multicasts a summary of its
+ * tree, tagged with that epoch.  Once all summaries are delivered, every
+ * member picks the same source: among members whose tree comes from a
+ * quorate partition, the highest version, then the lowest node id.  The
+ * source multicasts only the entries some member lacks, then its digest;
+ * each member rebuilds the source's tree from its own matching entries
+ * plus those, checks the digest and stores the result.  A member that
+ * cannot reproduce the source's tree stops serving writes.
+ *
+ * A message multicast before a membership change may be delivered after
+ * the next one: the epoch keeps a summary, data or digest of a round cut
+ * short out of the round that follows.  START is sent only after the
+ * leader saw the change, so it is delivered after it everywhere.  A START
+ * of an earlier round delivered late comes from the same leader only when
+ * it leads both; its new START then precedes its summary for the old
+ * epoch, so that old round never completes: the new START restarts it.
  */
 #include <config.h>
 
@@ -39,11 +50,13 @@ struct record_index {
 	size_t alloc;
 };
 
+/* Forget the summary of @m; it stays a member. */
 static void
 member_clear(struct member *m)
 {
 	free(m->state.items);
-	memset(m, 0, sizeof(*m));
+	m->state = (struct sync_state){ 0 };
+	m->have_state = false;
 }
 
 static void
@@ -75,6 +88,7 @@ sync_reset(struct cfs_replica *r)
 		member_clear(&r->members[i]);
 	received_free_all(r);
 	r->source = 0;
+	r->started = false;
 }
 
 /* --------------------------------------------------------- summaries */
@@ -109,7 +123,7 @@ send_state(struct cfs_replica *r)
 	(void)cfs_tree_walk(r->tree, summary_add, &b);
 	st = (struct sync_state){ r->nodeid, r->eligible, cfs_tree_version(r->tree), b.count,
 				  b.items };
-	err = sync_encode_state(&st, &msg, &len);
+	err = sync_encode_state(r->epoch, &st, &msg, &len);
 	free(b.items);
 	if (err < 0)
 		return err;
@@ -118,24 +132,41 @@ send_state(struct cfs_replica *r)
 	return err;
 }
 
+/* The member that starts the rounds of the current membership. */
+static uint32_t
+leader(const struct cfs_replica *r)
+{
+	uint32_t lowest = 0;
+
+	for (size_t i = 0; i < r->n_members; i++)
+		if (!lowest || r->members[i].nodeid < lowest)
+			lowest = r->members[i].nodeid;
+	return lowest;
+}
+
+static int
+send_start(struct cfs_replica *r)
+{
+	void *msg;
+	size_t len;
+	int err = sync_encode_start(r->next_epoch, r->nodeid, &msg, &len);
+
+	if (err < 0)
+		return err;
+	r->next_epoch++;
+	err = r->ops.send(r->ops.ctx, msg, len);
+	free(msg);
+	return err;
+}
+
 int
-sync_start(struct cfs_replica *r, const uint32_t *members, size_t count)
+sync_membership(struct cfs_replica *r, const uint32_t *members, size_t count)
 {
 	struct member *m = calloc(count ? count : 1, sizeof(*m));
-	int err;
 
 	if (!m)
 		return -ENOMEM;
-	/* A round cut short: what its members were delivered is applied
-	 * first, and the new round evens out any difference it makes.
-	 * Known gap: STATE carries no round number, so a summary sent in the
-	 * round cut short may be taken for this one and then miss these
-	 * changes; tagging rounds with an epoch would close it. */
-	err = replica_apply_held(r);
-	if (err < 0) {
-		free(m);
-		return err;
-	}
+	/* Changes delivered until the leader's START stay held. */
 	sync_reset(r);
 	free(r->members);
 	r->members = m;
@@ -143,7 +174,29 @@ sync_start(struct cfs_replica *r, const uint32_t *members, size_t count)
 	for (size_t i = 0; i < count; i++)
 		m[i].nodeid = members[i];
 	r->phase = PHASE_SYNCING;
-	return send_state(r);
+	return leader(r) == r->nodeid ? send_start(r) : 0;
+}
+
+/*
+ * The leader starts (or restarts) the round @epoch: every member applies
+ * the changes delivered before it (the same ones on members that shared
+ * the previous membership) and summarises the result.
+ */
+static int
+on_start(struct cfs_replica *r, uint32_t nodeid, uint64_t epoch, const void *msg, size_t len)
+{
+	uint32_t sender;
+	int err = sync_decode_start(msg, len, &sender);
+
+	if (err < 0)
+		return err;
+	if (nodeid != leader(r) || sender != nodeid)
+		return 0; /* a START of an earlier membership */
+	sync_reset(r);
+	r->epoch = epoch;
+	r->started = true;
+	err = replica_apply_held(r);
+	return err < 0 ? err : send_state(r);
 }
 
 static struct member *
@@ -285,7 +338,8 @@ send_data_and_end(struct cfs_replica *r)
 	}
 	err = mark_complete(r, &idx, c.complete);
 	while (err == 0 && more) {
-		err = sync_encode_data(next_missing, &c, SYNC_DATA_CHUNK, &msg, &len, &more);
+		err = sync_encode_data(r->epoch, next_missing, &c, SYNC_DATA_CHUNK, &msg, &len,
+				       &more);
 		if (err == 0) {
 			err = r->ops.send(r->ops.ctx, msg, len);
 			free(msg);
@@ -296,7 +350,7 @@ send_data_and_end(struct cfs_replica *r)
 	if (err == 0)
 		err = cfs_tree_digest(r->tree, end.digest);
 	if (err == 0)
-		err = sync_encode_end(&end, &msg, &len);
+		err = sync_encode_end(r->epoch, &end, &msg, &len);
 	if (err == 0) {
 		err = r->ops.send(r->ops.ctx, msg, len);
 		free(msg);
@@ -439,7 +493,7 @@ on_state(struct cfs_replica *r, uint32_t nodeid, const void *msg, size_t len)
 		return err;
 	if (!m || m->have_state || st.nodeid != nodeid) {
 		free(st.items);
-		return 0; /* not for this round */
+		return 0; /* not from a member, or a second one */
 	}
 	m->state = st;
 	m->have_state = true;
@@ -459,10 +513,18 @@ int
 sync_deliver(struct cfs_replica *r, uint32_t nodeid, int type, const void *msg, size_t len)
 {
 	struct sync_end end;
+	uint64_t epoch;
 	int err;
 
 	if (r->phase != PHASE_SYNCING)
 		return 0; /* a round that a membership change already ended */
+	err = sync_msg_epoch(msg, len, &epoch);
+	if (err < 0)
+		return err;
+	if (type == SYNC_MSG_START)
+		return on_start(r, nodeid, epoch, msg, len);
+	if (!r->started || epoch != r->epoch)
+		return 0; /* a round cut short, or one not started yet */
 	if (type == SYNC_MSG_STATE)
 		return on_state(r, nodeid, msg, len);
 	if (r->source == 0 || nodeid != r->source)

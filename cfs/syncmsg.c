@@ -1,11 +1,13 @@
 /*
  * syncmsg.c - encoding and decoding of the synchronisation messages
- * (see syncmsg.h).  Bodies:
- *   STATE: u32 nodeid, u32 flags (1 = eligible), u64 version, u32 count,
- *          count x (u64 inode, u64 version)
- *   DATA:  u32 count, count x (u64 inode, u64 parent, u64 version,
- *          u64 mtime, u32 type, u32 owner, string name, blob data)
- *   END:   u32 source, u64 version, 32 bytes digest
+ * (see syncmsg.h).  Every body starts with the u64 epoch of its round:
+ *   START: u64 epoch, u32 leader
+ *   STATE: u64 epoch, u32 nodeid, u32 flags (1 = eligible), u64 version,
+ *          u32 count, count x (u64 inode, u64 version)
+ *   DATA:  u64 epoch, u32 count, count x (u64 inode, u64 parent,
+ *          u64 version, u64 mtime, u32 type, u32 owner, string name,
+ *          blob data)
+ *   END:   u64 epoch, u32 source, u64 version, 32 bytes digest
  */
 #include <config.h>
 
@@ -22,7 +24,7 @@
 bool
 sync_msg_is_sync(uint16_t type)
 {
-	return type >= SYNC_MSG_STATE && type <= SYNC_MSG_END;
+	return type >= SYNC_MSG_STATE && type <= SYNC_MSG_START;
 }
 
 int
@@ -35,24 +37,87 @@ sync_msg_type(const void *buf, size_t len)
 	return err < 0 ? err : hdr.type;
 }
 
-/* Read the header of @buf and insist on @type. */
+/* Start a message of @type for the round @epoch. */
+static void
+begin(struct wire_writer *w, uint16_t type, uint64_t epoch)
+{
+	wire_begin(w, type, 0);
+	wire_put_u64(w, epoch);
+}
+
+/* Read the header and the epoch of a synchronisation message. */
 static int
-read_header_of(struct wire_reader *r, const void *buf, size_t len, uint16_t type)
+read_head(struct wire_reader *r, const void *buf, size_t len, uint16_t *ret_type,
+	  uint64_t *ret_epoch)
 {
 	struct wire_header hdr;
+	uint64_t epoch;
 	int err = wire_read_header(r, buf, len, &hdr);
 
 	if (err < 0)
 		return err;
-	return hdr.type == type ? 0 : -EBADMSG;
+	epoch = wire_get_u64(r);
+	if (r->bad || !sync_msg_is_sync(hdr.type))
+		return -EBADMSG;
+	*ret_type = hdr.type;
+	*ret_epoch = epoch;
+	return 0;
 }
 
 int
-sync_encode_state(const struct sync_state *st, void **ret_buf, size_t *ret_len)
+sync_msg_epoch(const void *buf, size_t len, uint64_t *ret_epoch)
+{
+	struct wire_reader r;
+	uint16_t type;
+
+	return read_head(&r, buf, len, &type, ret_epoch);
+}
+
+/* Read the header and epoch of @buf and insist on @type. */
+static int
+read_header_of(struct wire_reader *r, const void *buf, size_t len, uint16_t type)
+{
+	uint16_t found;
+	uint64_t epoch;
+	int err = read_head(r, buf, len, &found, &epoch);
+
+	if (err < 0)
+		return err;
+	return found == type ? 0 : -EBADMSG;
+}
+
+int
+sync_encode_start(uint64_t epoch, uint32_t leader, void **ret_buf, size_t *ret_len)
 {
 	struct wire_writer w;
 
-	wire_begin(&w, SYNC_MSG_STATE, 0);
+	begin(&w, SYNC_MSG_START, epoch);
+	wire_put_u32(&w, leader);
+	return wire_finish(&w, ret_buf, ret_len);
+}
+
+int
+sync_decode_start(const void *buf, size_t len, uint32_t *ret_leader)
+{
+	struct wire_reader r;
+	uint32_t leader;
+	int err = read_header_of(&r, buf, len, SYNC_MSG_START);
+
+	if (err < 0)
+		return err;
+	leader = wire_get_u32(&r);
+	if (!wire_done(&r))
+		return -EBADMSG;
+	*ret_leader = leader;
+	return 0;
+}
+
+int
+sync_encode_state(uint64_t epoch, const struct sync_state *st, void **ret_buf, size_t *ret_len)
+{
+	struct wire_writer w;
+
+	begin(&w, SYNC_MSG_STATE, epoch);
 	wire_put_u32(&w, st->nodeid);
 	wire_put_u32(&w, st->eligible ? STATE_FLAG_ELIGIBLE : 0);
 	wire_put_u64(&w, st->version);
@@ -96,8 +161,8 @@ sync_decode_state(const void *buf, size_t len, struct sync_state *ret_st)
 }
 
 int
-sync_encode_data(bool (*next)(void *ctx, struct cfs_record *rec), void *ctx, size_t max_bytes,
-		 void **ret_buf, size_t *ret_len, bool *ret_more)
+sync_encode_data(uint64_t epoch, bool (*next)(void *ctx, struct cfs_record *rec), void *ctx,
+		 size_t max_bytes, void **ret_buf, size_t *ret_len, bool *ret_more)
 {
 	struct wire_writer w;
 	struct cfs_record rec;
@@ -106,7 +171,7 @@ sync_encode_data(bool (*next)(void *ctx, struct cfs_record *rec), void *ctx, siz
 	uint32_t le;
 	int err;
 
-	wire_begin(&w, SYNC_MSG_DATA, 0);
+	begin(&w, SYNC_MSG_DATA, epoch);
 	count_at = w.len;
 	wire_put_u32(&w, 0);
 	while (w.len < max_bytes || count == 0) {
@@ -165,11 +230,11 @@ sync_decode_data(const void *buf, size_t len, int (*fn)(void *ctx, const struct 
 }
 
 int
-sync_encode_end(const struct sync_end *end, void **ret_buf, size_t *ret_len)
+sync_encode_end(uint64_t epoch, const struct sync_end *end, void **ret_buf, size_t *ret_len)
 {
 	struct wire_writer w;
 
-	wire_begin(&w, SYNC_MSG_END, 0);
+	begin(&w, SYNC_MSG_END, epoch);
 	wire_put_u32(&w, end->source);
 	wire_put_u64(&w, end->version);
 	wire_put_bytes(&w, end->digest, CFS_DIGEST_SIZE);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -55,10 +56,14 @@ on_deliver(cpg_handle_t handle, const struct cpg_name *name, uint32_t nodeid, ui
 	if (cpg_context_get(handle, (void **)&g) != CS_OK || !g || !g->replica || g->failed)
 		return;
 	r = cfs_replica_deliver(g->replica, nodeid, msg, len);
-	if (r == -EBADMSG || r == -EPROTO)
-		qb_log(LOG_WARNING, "ignoring a %s message of %zu bytes from node %u: %s",
-		       r == -EPROTO ? "foreign or newer-version" : "malformed", len, nodeid,
-		       strerror(-r));
+	if (r == -EPROTO)
+		qb_log(LOG_WARNING,
+		       "ignoring a message of %zu bytes from node %u in a foreign format or "
+		       "another format version: run the same clusterha version on every node",
+		       len, nodeid);
+	else if (r == -EBADMSG)
+		qb_log(LOG_WARNING, "ignoring a malformed message of %zu bytes from node %u",
+		       len, nodeid);
 	else if (r < 0)
 		group_fail(g, r == -EUCLEAN ? "this node could not reproduce the synchronised tree"
 					    : "applying a delivered change failed");
@@ -135,6 +140,19 @@ group_now(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t
+group_random(void *ctx)
+{
+	uint64_t v;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), 0) == (ssize_t)sizeof(v))
+		return v;
+	/* Without getrandom() the wall clock still differs between restarts. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void
 group_changed(void *ctx, const char *path, bool own)
 {
@@ -148,7 +166,8 @@ struct cfs_group_ops
 cd_group_ops(cd_group_t *g)
 {
 	return (struct cfs_group_ops){ .send = group_send, .now = group_now,
-				       .changed = group_changed, .ctx = g };
+				       .random = group_random, .changed = group_changed,
+				       .ctx = g };
 }
 
 void

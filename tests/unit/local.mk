@@ -30,6 +30,8 @@ UNIT_CFS_TESTS = \
 	tests/unit/cfs/test-msg \
 	tests/unit/cfs/test-store \
 	tests/unit/cfs/test-replica \
+	tests/unit/cfs/test-sync \
+	tests/unit/cfs/test-syncmsg \
 	tests/unit/cfs/test-status-json \
 	tests/unit/cfs/test-clog
 
@@ -38,6 +40,11 @@ TESTS += $(UNIT_CFS_TESTS)
 
 UNIT_CFS_LDADD = cfs/libcfs.a tests/unit/libtesthelp.a $(CMOCKA_LIBS) $(QB_LIBS) \
 	$(SQLITE_LIBS) $(OPENSSL_LIBS) $(JSONC_LIBS)
+# The fake process group of the replica and synchronisation tests.
+noinst_LIBRARIES += tests/unit/cfs/libcfsbus.a
+tests_unit_cfs_libcfsbus_a_SOURCES = tests/unit/cfs/bus.c tests/unit/cfs/bus.h
+tests_unit_cfs_libcfsbus_a_CFLAGS = $(UNIT_CFLAGS)
+UNIT_CFS_BUS_LDADD = tests/unit/cfs/libcfsbus.a $(UNIT_CFS_LDADD)
 
 tests_unit_cfs_test_tree_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cfs_test_tree_LDADD = $(UNIT_CFS_LDADD)
@@ -48,7 +55,11 @@ tests_unit_cfs_test_msg_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_store_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_cfs_test_store_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_replica_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_cfs_test_replica_LDADD = $(UNIT_CFS_LDADD)
+tests_unit_cfs_test_replica_LDADD = $(UNIT_CFS_BUS_LDADD)
+tests_unit_cfs_test_sync_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_sync_LDADD = $(UNIT_CFS_BUS_LDADD)
+tests_unit_cfs_test_syncmsg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cfs_test_syncmsg_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_status_json_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_cfs_test_status_json_LDADD = $(UNIT_CFS_LDADD)
 tests_unit_cfs_test_clog_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)

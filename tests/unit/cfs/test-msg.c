@@ -94,8 +94,9 @@ decode_edited(size_t i, size_t at, unsigned char value)
 static void
 test_foreign_and_unknown_messages(void **state)
 {
-	/* Another magic or a newer format version: a protocol error. */
+	/* Another magic, an older or a newer format version: a protocol error. */
 	assert_int_equal(decode_edited(0, 0, 'X'), -EPROTO);
+	assert_int_equal(decode_edited(0, 4, CFS_MSG_VERSION - 1), -EPROTO);
 	assert_int_equal(decode_edited(0, 4, CFS_MSG_VERSION + 1), -EPROTO);
 	/* An unknown type, or a body length that does not match. */
 	assert_int_equal(decode_edited(0, 6, 99), -EBADMSG);
