@@ -8,6 +8,7 @@ set -euo pipefail
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab
 LAB_INSTANCES=()
+LAB_AT_EXIT=()
 
 skip() {
 	echo "SKIP: $*"
@@ -37,8 +38,17 @@ lab_unique_name() {
 	printf '%s%x' "$1" "$$" | cut -c1-8
 }
 
+# Run the shell command CMD when the test exits, before its labs go down;
+# the test's exit status stays its own (a trap of its own would lose it).
+lab_test_at_exit() {
+	LAB_AT_EXIT+=("$1")
+}
+
 lab_test_cleanup() {
-	local rc=$? name
+	local rc=$? name cmd
+	for cmd in "${LAB_AT_EXIT[@]}"; do
+		eval "$cmd" || true
+	done
 	for name in "${LAB_INSTANCES[@]}"; do
 		if ((rc != 0)) && [[ -d /var/lib/clusterha-lab/$name ]]; then
 			echo "--- corosync log of lab $name (test failed) ---"
