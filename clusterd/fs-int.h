@@ -124,4 +124,12 @@ int cd_fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
 int cd_fs_release(const char *path, struct fuse_file_info *fi);
 int cd_fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
 
+/* stale-mount.c: how the mount table names the tree. */
+#define CD_FS_NAME    "clusterha"
+#define CD_FS_SUBTYPE "cfs"
+#define CD_FS_TYPE    "fuse." CD_FS_SUBTYPE
+
+/* Detach every mount of the tree at @mount_point: all are a dead clusterd's. */
+int cd_fs_detach_stale_mounts(const char *mount_point);
+
 #endif /* CLUSTERHA_CLUSTERD_FS_INT_H */

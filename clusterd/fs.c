@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -508,25 +507,13 @@ fs_thread(void *data)
 	return NULL;
 }
 
-/* A mount left by a killed clusterd answers ENOTCONN: detach it first. */
-static void
-detach_stale_mount(const char *mount_point)
-{
-	struct stat st;
-
-	if (stat(mount_point, &st) < 0 && errno == ENOTCONN) {
-		qb_log(LOG_WARNING, "'%s' is a stale mount of a dead clusterd, detaching it",
-		       mount_point);
-		(void)umount2(mount_point, MNT_DETACH);
-	}
-}
-
 int
 cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum_t *quorum,
 	    cd_bridge_t *bridge, pthread_rwlock_t *tree_lock, cd_fs_t **ret_fs)
 {
 	char prog[] = "clusterd", opt[] = "-o",
-	     mount_opts[] = "default_permissions,allow_other,fsname=clusterha,subtype=cfs";
+	     mount_opts[] = "default_permissions,allow_other,fsname=" CD_FS_NAME
+			     ",subtype=" CD_FS_SUBTYPE;
 	char *argv[] = { prog, opt, mount_opts, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 	const char *mount_point = config->mount_point;
@@ -555,7 +542,9 @@ cd_fs_start(const struct cd_fs_config *config, cfs_replica_t *replica, cd_quorum
 	r = cd_pagecache_new(&fs->pagecache);
 	if (r < 0)
 		goto error;
-	detach_stale_mount(mount_point);
+	r = cd_fs_detach_stale_mounts(mount_point);
+	if (r < 0)
+		goto error;
 	fs->fuse = fuse_new(&args, &fs_operations, sizeof(fs_operations), fs);
 	fuse_opt_free_args(&args);
 	r = -EIO;

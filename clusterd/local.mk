@@ -15,6 +15,7 @@ clusterd_clusterd_SOURCES = \
 	clusterd/main.c \
 	clusterd/pagecache.c \
 	clusterd/quorum.c \
+	clusterd/stale-mount.c \
 	clusterd/virtual.c
 clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(QB_CFLAGS) $(CPG_CFLAGS) $(QUORUM_CFLAGS) $(CMAP_CFLAGS) \
 	$(FUSE_CFLAGS) $(SQLITE_CFLAGS)

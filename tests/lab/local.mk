@@ -18,6 +18,7 @@ LAB_TESTS = \
 	tests/lab/cfs-rules.test \
 	tests/lab/cfs-lock.test \
 	tests/lab/cfs-crash.test \
+	tests/lab/cfs-churn.test \
 	tests/lab/cfs-corosync-conf.test \
 	tests/lab/cfs-status.test \
 	tests/lab/cfs-ipc.test \
