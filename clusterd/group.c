@@ -15,6 +15,7 @@
 
 #include <corosync/cpg.h>
 #include <qb/qblog.h>
+#include <qb/qbutil.h>
 
 #include "clusterd/clusterd.h"
 #include "common/common.h"
@@ -134,23 +135,18 @@ group_send(void *ctx, const void *msg, size_t len)
 static uint64_t
 group_now(void *ctx)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return qb_util_nano_current_get(); /* CLOCK_MONOTONIC */
 }
 
 static uint64_t
 group_random(void *ctx)
 {
 	uint64_t v;
-	struct timespec ts;
 
 	if (getrandom(&v, sizeof(v), 0) == (ssize_t)sizeof(v))
 		return v;
 	/* Without getrandom() the wall clock still differs between restarts. */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return qb_util_nano_from_epoch_get();
 }
 
 static void

@@ -155,6 +155,7 @@ kill_qemu(const struct vmm_qemu_run *run, unsigned id, pid_t pid, int pidfd,
 	  vmm_error_t *err)
 {
 	vmm_qmp_t *qmp = NULL;
+	int r;
 
 	if (!pid)
 		return wait_exit(run, -1, 0);
@@ -165,8 +166,8 @@ kill_qemu(const struct vmm_qemu_run *run, unsigned id, pid_t pid, int pidfd,
 	if (wait_exit(run, pidfd, 1000) == 0)
 		return 0;
 	/* The pidfd, or the live holder of QEMU's own pid file lock: ours. */
-	if (pidfd >= 0 ? pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH
-		       : kill(pid, SIGKILL) < 0 && errno != ESRCH)
+	r = pidfd >= 0 ? pidfd_send_signal(pidfd, SIGKILL, NULL, 0) : kill(pid, SIGKILL);
+	if (r < 0 && errno != ESRCH)
 		return vmm_err(err, -errno, "guest %u: kill QEMU pid %d: %s", id, (int)pid,
 			       strerror(errno));
 	if (wait_exit(run, pidfd, KILL_WAIT_MS) < 0)
